@@ -1,0 +1,55 @@
+/**
+ * A step of the lab, as data: what it needs, what it runs, how to tell it is already done,
+ * and how to undo it. The scheduler, the wizard and `lab export-script` all read this shape.
+ */
+import type { z } from 'zod';
+import type { CommandView } from '../../api/contract';
+import type { LabInputs } from '../../api/inputs';
+import type { CommandResult, CommandSpec, OutputListener } from '../run/types';
+
+export interface StepContext {
+  readonly inputs: LabInputs;
+  /** Secret values by name; reading one registers it with the masker. */
+  secret(name: string): string | undefined;
+  /** Runs a command through the engine's runner: journaled, masked, logged to this step. */
+  run(spec: CommandSpec, listener?: OutputListener): Promise<CommandResult>;
+  /** A line of explanation in the step's log (shown in the terminal in another colour). */
+  info(message: string): void;
+  /** Outputs recorded by earlier steps, by step id. */
+  outputsOf(stepId: string): Record<string, string> | undefined;
+  /** Aborted when the step is cancelled. */
+  readonly signal: AbortSignal;
+  /** The app's data directory (state, logs, journal). */
+  readonly dataDir: string;
+}
+
+export interface CheckResult {
+  done: boolean;
+  /** Why the step is (not) done, in a sentence for the log. */
+  detail?: string;
+  outputs?: Record<string, string>;
+}
+
+export interface StepDefinition {
+  id: string;
+  phase: string;
+  title: string;
+  why: string;
+  dependsOn: string[];
+  estimateSeconds: number;
+  /** Dotted input fields the step reads. */
+  inputs: string[];
+  /** Validates the inputs this step needs before it runs; messages name the field. */
+  inputSchema?: z.ZodType;
+  /** The commands it will run, shown before running (secrets as `$NAME` placeholders). */
+  commands(inputs: Partial<LabInputs>): CommandView[];
+  /** Asks the world whether the step's outcome already exists. */
+  check(ctx: StepContext): Promise<CheckResult>;
+  run(ctx: StepContext): Promise<Record<string, string> | void>;
+  undo?(ctx: StepContext): Promise<void>;
+}
+
+export interface PhaseDefinition {
+  id: string;
+  title: string;
+}
