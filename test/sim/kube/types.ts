@@ -61,3 +61,41 @@ export interface ObjectStore {
   /** Every change to every object of the cluster; returns the unsubscribe function. */
   watch(listener: (event: StoreEvent) => void): () => void;
 }
+
+/** A served API group/version/kind, as discovery, OpenAPI and validation see it. */
+export interface ServedType {
+  group: string;
+  version: string;
+  kind: string;
+  /** Lower-case plural, the URL segment. */
+  plural: string;
+  namespaced: boolean;
+  shortNames?: string[];
+  hasStatusSubresource: boolean;
+}
+
+export interface KubeApiServerOptions {
+  /** Shown in `/version` and used in logs; the kubeconfig context is chosen by whoever writes it. */
+  clusterName: string;
+  /** `gitVersion` of `/version`, e.g. `v1.35.0+k3s1`. */
+  kubernetesVersion?: string;
+  /** CRD YAML files installed at start (multi-document; non-CRD documents are skipped). */
+  crdFiles?: string[];
+  /** State from `serialize()` of a previous server, so the world can restart without losing it. */
+  state?: unknown;
+  /** Port to listen on (127.0.0.1); 0 or absent picks a free one. */
+  port?: number;
+}
+
+/** Serves `GET /api/v1/namespaces/NS/services/[scheme:]NAME[:port]/proxy/PATH` for a simulated workload. */
+export type ServiceProxyHandler = (path: string, method: string, body: Buffer) => Promise<{ status: number; headers?: Record<string, string>; body: string | Buffer }>;
+
+export interface KubeApiServer {
+  readonly url: string;
+  readonly port: number;
+  readonly store: ObjectStore;
+  /** Registers a handler for the API server's service proxy (kubeseal fetches its certificate this way). */
+  registerServiceProxy(namespace: string, service: string, handler: ServiceProxyHandler): void;
+  serialize(): unknown;
+  close(): Promise<void>;
+}
