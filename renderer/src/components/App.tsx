@@ -1,0 +1,25 @@
+/** The window: header on top, steps on the left, the selected step's card, the terminal below. */
+import { Header } from './Header';
+import { StepNav } from './StepNav';
+import { StepCard } from './StepCard';
+import { useLabState } from './lab-context';
+
+export function App() {
+  const loadError = useLabState((s) => s.loadError);
+  const hasSnapshot = useLabState((s) => s.snapshot !== null);
+  return (
+    <div className="app">
+      <Header />
+      {loadError && !hasSnapshot ? (
+        <div role="alert" className="load-error">
+          <h2>The lab could not be read</h2>
+          <p>{loadError}</p>
+        </div>
+      ) : null}
+      <div className="body">
+        <StepNav />
+        <StepCard />
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,49 @@
+/** The top bar: app name, rehearsal banner, link state and the whole-lab buttons. */
+import { useState } from 'react';
+import { useLabContext, useLabState } from './lab-context';
+import { errorMessage } from '../lib/errors';
+
+export function Header() {
+  const { api } = useLabContext();
+  const rehearsal = useLabState((s) => s.snapshot?.rehearsal ?? false);
+  const connection = useLabState((s) => s.connection);
+  const hasSnapshot = useLabState((s) => s.snapshot !== null);
+  const anyRunning = useLabState((s) => Object.values(s.snapshot?.steps ?? {}).some((st) => st.status === 'running'));
+  const setActionError = useLabState((s) => s.setActionError);
+  const [busy, setBusy] = useState(false);
+
+  async function act(action: () => Promise<unknown>): Promise<void> {
+    setBusy(true);
+    setActionError(null);
+    try {
+      await action();
+    } catch (error) {
+      setActionError(errorMessage(error));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  const online = connection === 'open';
+  return (
+    <header className="header">
+      <h1 className="app-name">GitOps Lab</h1>
+      {rehearsal ? (
+        <p className="rehearsal-banner" role="note">
+          Rehearsal: simulated tools and clouds, nothing real is created or billed
+        </p>
+      ) : null}
+      <p className={`connection connection-${connection}`} role="status" aria-live="polite">
+        {connection === 'open' ? 'Connected' : connection === 'connecting' ? 'Connecting…' : 'Connection lost, reconnecting…'}
+      </p>
+      <div className="header-actions">
+        <button type="button" disabled={!online || !hasSnapshot || busy} onClick={() => void act(() => api.runAll({}))}>
+          Run all
+        </button>
+        <button type="button" disabled={!online || !anyRunning || busy} onClick={() => void act(() => api.cancelAll({}))}>
+          Cancel all
+        </button>
+      </div>
+    </header>
+  );
+}

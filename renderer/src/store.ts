@@ -1,0 +1,115 @@
+/**
+ * The renderer's state: the engine's snapshot kept current by its events, which step is shown,
+ * which output streams exist, and the link state. Terminal text lives in the LogBook beside the
+ * store rather than in it, because output arrives many times a second and only the terminal
+ * needs it; re-rendering the whole window for each chunk would waste the laptop's CPU.
+ */
+import { createStore, type StoreApi } from 'zustand/vanilla';
+import { useStore } from 'zustand';
+import type { LabApi, LabEvent, Snapshot, StepView } from '../../electron/api/contract';
+import type { ConnectionState, LabClient } from './api/client';
+import { applyEvent } from './lib/apply-event';
+import { LogBook } from './lib/log-book';
+
+export interface LabState {
+  snapshot: Snapshot | null;
+  /** Why the snapshot could not be read, shown instead of the wizard. */
+  loadError: string | null;
+  connection: ConnectionState;
+  selectedStepId: string | null;
+  /** Streams with output, in the order they first spoke. */
+  streams: string[];
+  /** The last failed request (Run, Skip ...), shown until the next one. */
+  actionError: string | null;
+  select(stepId: string): void;
+  setActionError(message: string | null): void;
+}
+
+export interface Lab {
+  store: StoreApi<LabState>;
+  logs: LogBook;
+  api: LabApi;
+  /** Stops listening to the client. */
+  dispose(): void;
+}
+
+export function allSteps(snapshot: Snapshot | null): StepView[] {
+  return snapshot ? snapshot.phases.flatMap((p) => p.steps) : [];
+}
+
+/** The step a newcomer should look at first: the running one, else the first not finished. */
+export function defaultSelection(snapshot: Snapshot): string | null {
+  const steps = allSteps(snapshot);
+  const status = (id: string) => snapshot.steps[id]?.status ?? 'pending';
+  const pick =
+    steps.find((s) => status(s.id) === 'running') ??
+    steps.find((s) => status(s.id) === 'failed') ??
+    steps.find((s) => !['succeeded', 'skipped'].includes(status(s.id))) ??
+    steps[0];
+  return pick?.id ?? null;
+}
+
+export function streamLabel(snapshot: Snapshot | null, stream: string): string {
+  return allSteps(snapshot).find((s) => s.id === stream)?.title ?? stream;
+}
+
+export function createLab(client: LabClient): Lab {
+  const logs = new LogBook();
+  const store = createStore<LabState>()((set) => ({
+    snapshot: null,
+    loadError: null,
+    connection: 'connecting',
+    selectedStepId: null,
+    streams: [],
+    actionError: null,
+    select: (stepId) => set({ selectedStepId: stepId }),
+    setActionError: (message) => set({ actionError: message }),
+  }));
+
+  function onEvent(event: LabEvent): void {
+    if (event.type === 'log') {
+      const { snapshot } = store.getState();
+      if (logs.append(event.stream, event.source, event.data, streamLabel(snapshot, event.stream))) {
+        store.setState((s) => ({ streams: [...s.streams, event.stream] }));
+      }
+      return;
+    }
+    const { snapshot } = store.getState();
+    // Before the first snapshot arrives there is nothing to update; the snapshot will include it.
+    if (snapshot) store.setState({ snapshot: applyEvent(snapshot, event) });
+  }
+
+  async function refresh(): Promise<void> {
+    try {
+      const snapshot = await client.api.getSnapshot({});
+      store.setState((s) => ({
+        snapshot,
+        loadError: null,
+        selectedStepId: s.selectedStepId && allSteps(snapshot).some((st) => st.id === s.selectedStepId) ? s.selectedStepId : defaultSelection(snapshot),
+      }));
+    } catch (error) {
+      store.setState({ loadError: error instanceof Error ? error.message : String(error) });
+    }
+  }
+
+  const offEvent = client.api.onEvent(onEvent);
+  // Every time the link (re)opens, events may have been missed: read the whole state again.
+  const offConnection = client.onConnection((connection) => {
+    store.setState({ connection });
+    if (connection === 'open') void refresh();
+  });
+
+  return {
+    store,
+    logs,
+    api: client.api,
+    dispose() {
+      offEvent();
+      offConnection();
+    },
+  };
+}
+
+export function useLab<T>(lab: Lab, selector: (state: LabState) => T): T {
+  return useStore(lab.store, selector);
+}
