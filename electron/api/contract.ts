@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { partialLabInputsSchema } from './inputs';
+import { labMethodNames, type LabMethodName } from './methods';
 
 // ---------------------------------------------------------------------------------------------
 // Shared shapes
@@ -193,10 +194,11 @@ export const labRequests = {
     /** The output streams as `log` events under this id. */
     result: z.object({ runId: z.string() }),
   },
-} as const;
+  // `satisfies` refuses both a request missing from methods.ts and one methods.ts does not name.
+} as const satisfies Record<LabMethodName, { params: z.ZodType; result: z.ZodType }>;
 
 export type LabMethod = keyof typeof labRequests;
-export const labMethods = Object.keys(labRequests) as LabMethod[];
+export const labMethods: LabMethod[] = [...labMethodNames];
 export type LabParams<M extends LabMethod> = z.input<(typeof labRequests)[M]['params']>;
 export type LabResult<M extends LabMethod> = z.infer<(typeof labRequests)[M]['result']>;
 

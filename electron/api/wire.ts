@@ -21,8 +21,5 @@ export type ResponseFrame = z.infer<typeof responseFrameSchema>;
 export const eventFrameSchema = z.object({ event: labEventSchema });
 export type EventFrame = z.infer<typeof eventFrameSchema>;
 
-/** IPC channel names, declared once for main and preload. */
-export const ipcChannels = {
-  request: 'lab:request',
-  event: 'lab:event',
-} as const;
+// IPC channel names live in the dependency-free methods.ts so the preload bundle stays small.
+export { ipcChannels } from './methods';
