@@ -1,0 +1,342 @@
+/**
+ * The engine facade: the one object every host (Electron, web, CLI) talks to. It implements the
+ * LabApi backend on top of the scheduler, the state store, the runner and the event stream.
+ *
+ * Plain Node: it never imports `electron`. Secrets live in memory only (the desktop host
+ * persists them with safeStorage and hands them back through `setSecret`).
+ */
+import path from 'node:path';
+import {
+  LabApiError,
+  type LabEvent,
+  type LabResult,
+  type Snapshot,
+  type StepState,
+  type TroubleshootRequest,
+} from '../../api/contract';
+import type { LabBackend } from '../../api/dispatch';
+import { fieldIssues, partialLabInputsSchema, secretNames, type LabInputs, type PartialLabInputs, type SecretName } from '../../api/inputs';
+import { createEventBus, type LabEventListener } from '../events/bus';
+import { createLogCoalescer, type LogSource } from '../events/coalescer';
+import { createStepLogs } from '../events/log-files';
+import { phases as cataloguePhases } from '../plan/catalogue';
+import { labSteps } from '../plan/lab-steps';
+import { Scheduler } from '../plan/scheduler';
+import type { StepContext, StepDefinition } from '../plan/step';
+import { SecretMasker } from '../run/mask';
+import type { CommandResult, CommandSpec, OutputListener } from '../run/types';
+import { defaultDataDir } from '../state/data-dir';
+import { createStateStore, type LabState } from '../state/store';
+import { scriptFromJournal } from './export-script';
+import { createMemoryJournal } from './memory-journal';
+import type { CommandJournal, CommandRunner, Masker } from './ports';
+import { troubleshootCommand } from './troubleshoot';
+
+export type { CommandJournal, CommandRunner, Masker } from './ports';
+
+declare const __LAB_VERSION__: string | undefined;
+const APP_VERSION = typeof __LAB_VERSION__ === 'string' ? __LAB_VERSION__ : '0.0.0-dev';
+
+export interface EngineOptions {
+  /** Where state, logs and the journal live; default: LAB_DATA_DIR or the OS's per-user app data folder. */
+  dataDir?: string;
+  env?: NodeJS.ProcessEnv;
+  steps?: StepDefinition[];
+  runner?: CommandRunner;
+  /** How many steps may run at the same time (default 2). */
+  concurrency?: number;
+  masker?: Masker;
+  journal?: CommandJournal;
+  /** Milliseconds per log coalescing window (default 16). */
+  logWindowMs?: number;
+  /** Per-step log file cap in bytes (default 20 MB). */
+  logCapBytes?: number;
+}
+
+export interface Engine extends LabBackend {
+  readonly dataDir: string;
+  onEvent(listener: LabEventListener): () => void;
+  /** Loads the saved state and re-checks every step against the world. Idempotent. */
+  start(): Promise<{ notices: string[] }>;
+  /** Resolves when no step runs and none can start (the rest done, held or not asked for). */
+  whenIdle(): Promise<void>;
+  /** Cancels what runs, waits for it to stop, flushes logs. */
+  close(): Promise<void>;
+}
+
+/** Used until a host injects the process runner: says plainly that nothing can be executed. */
+const noRunner: CommandRunner = {
+  run: async (spec) => {
+    throw new Error(`No command runner is configured, so "${spec.argv[0]}" cannot run`);
+  },
+};
+
+export function createEngine(options: EngineOptions = {}): Engine {
+  const env = options.env ?? process.env;
+  const dataDir = path.resolve(options.dataDir ?? defaultDataDir(env));
+  const steps = options.steps ?? labSteps();
+  const runner = options.runner ?? noRunner;
+  const masker = options.masker ?? new SecretMasker();
+  const journal = options.journal ?? createMemoryJournal();
+  const bus = createEventBus();
+  const coalescer = createLogCoalescer((event) => bus.emit(event), options.logWindowMs);
+  const logs = createStepLogs(path.join(dataDir, 'logs'), options.logCapBytes);
+  const store = createStateStore(dataDir);
+  const secrets = new Map<SecretName, string>();
+  const titles = Object.fromEntries(steps.map((step) => [step.id, step.title]));
+  const stepPhases = new Set(steps.map((step) => step.phase));
+  const phases = [
+    ...cataloguePhases.filter((phase) => stepPhases.has(phase.id)),
+    ...[...stepPhases].filter((id) => !cataloguePhases.some((phase) => phase.id === id)).map((id) => ({ id, title: id })),
+  ];
+  const troubleshootRuns = new Set<string>();
+  let troubleshootCount = 0;
+
+  let state: LabState | undefined;
+  let scheduler: Scheduler | undefined;
+  let loadNotice: string | undefined;
+  let started: Promise<{ notices: string[] }> | undefined;
+  let closed = false;
+
+  function output(stream: string, source: LogSource, text: string): void {
+    const masked = masker.mask(text);
+    logs.append(stream, masked);
+    coalescer.push(stream, source, masked);
+  }
+  const info = (stream: string, message: string) => output(stream, 'info', `${message}\n`);
+
+  function setSecret(name: SecretName, value: string): void {
+    masker.register(value, { name });
+    secrets.set(name, value);
+  }
+  if (env.GITHUB_TOKEN) setSecret('GITHUB_TOKEN', env.GITHUB_TOKEN);
+
+  function secretFlags(): Record<string, boolean> {
+    return Object.fromEntries(secretNames.map((name) => [name, secrets.has(name)]));
+  }
+
+  function runCommand(stepId: string, spec: CommandSpec, signal: AbortSignal, listener?: OutputListener): Promise<CommandResult> {
+    const stages = [spec.argv, ...(spec.pipeTo ?? []).map((stage) => stage.argv)];
+    const last = stages[stages.length - 1]!;
+    const argv = last.map((arg) => masker.mask(arg));
+    const pipeFrom = stages.length > 1 ? stages[0]!.map((arg) => masker.mask(arg)) : undefined;
+    info(stepId, `$ ${[...(pipeFrom ? [...pipeFrom, '|'] : []), ...argv].join(' ')}`);
+    const envNames = [...new Set([...Object.keys(spec.env ?? {}), ...(spec.pipeTo ?? []).flatMap((stage) => Object.keys(stage.env ?? {}))])];
+    const seq = journal.start({
+      stepId,
+      argv,
+      ...(pipeFrom ? { pipeFrom } : {}),
+      cwd: spec.cwd ?? process.cwd(),
+      envNames,
+      startedAt: new Date().toISOString(),
+    });
+    return runner
+      .run(
+        { ...spec, signal: spec.signal ?? signal },
+        {
+          onChunk: (source, data) => {
+            output(stepId, source, data);
+            listener?.onChunk?.(source, data);
+          },
+          onLine: listener?.onLine ? (source, line) => listener.onLine!(source, line) : undefined,
+        },
+      )
+      .then(
+        (result) => {
+          journal.finish(seq, { exitCode: result.exitCode, executable: result.executable });
+          return result;
+        },
+        (error: unknown) => {
+          const e = (error ?? {}) as { exitCode?: unknown; signal?: unknown };
+          journal.finish(seq, {
+            exitCode: typeof e.exitCode === 'number' ? e.exitCode : null,
+            signal: typeof e.signal === 'string' ? e.signal : null,
+          });
+          throw error;
+        },
+      );
+  }
+
+  function context(step: StepDefinition, inputs: LabInputs, signal: AbortSignal): StepContext {
+    return {
+      inputs,
+      signal,
+      dataDir,
+      secret: (name) => secrets.get(name as SecretName),
+      run: (spec, listener) => runCommand(step.id, spec, signal, listener),
+      info: (message) => info(step.id, message),
+      outputsOf: (id) => scheduler?.outputsOf(id),
+    };
+  }
+
+  /** Loads the saved state once (lazily, so a snapshot can be served before `start`). */
+  function load(): { state: LabState; scheduler: Scheduler } {
+    if (state && scheduler) return { state, scheduler };
+    const loaded = store.load();
+    loadNotice = loaded.notice;
+    const current = loaded.state;
+    state = current;
+    scheduler = new Scheduler({
+      steps,
+      concurrency: options.concurrency,
+      initial: current.steps,
+      inputs: () => current.inputs,
+      context,
+      onState: (stepId, stepState) => {
+        current.steps[stepId] = stepState;
+        persist();
+        bus.emit({ type: 'step', stepId, state: stepState });
+      },
+      info,
+      onSettled: (stepId) => {
+        coalescer.flush(stepId);
+        logs.release(stepId);
+      },
+    });
+    return { state: current, scheduler };
+  }
+
+  function persist(): void {
+    if (state) store.save(state);
+  }
+
+  function ready(): Scheduler {
+    if (closed) throw new LabApiError('conflict', 'The engine is closed');
+    return load().scheduler;
+  }
+
+  function snapshot(): Snapshot {
+    const { state: current, scheduler: sched } = load();
+    const stepStates: Record<string, StepState> = sched.allStates();
+    return {
+      version: APP_VERSION,
+      rehearsal: env.LAB_REHEARSAL === '1',
+      phases: phases.map((phase) => ({
+        id: phase.id,
+        title: phase.title,
+        steps: steps
+          .filter((step) => step.phase === phase.id)
+          .map((step) => ({
+            id: step.id,
+            phase: step.phase,
+            title: step.title,
+            why: step.why,
+            dependsOn: [...step.dependsOn],
+            commands: step.commands(current.inputs as Partial<LabInputs>),
+            estimateSeconds: step.estimateSeconds,
+            inputs: [...step.inputs],
+          })),
+      })),
+      steps: stepStates,
+      inputs: current.inputs,
+      secrets: secretFlags(),
+      resources: [],
+    };
+  }
+
+  function setInputs(inputs: PartialLabInputs): LabResult<'setInputs'> {
+    const parsed = partialLabInputsSchema.safeParse(inputs);
+    if (!parsed.success) return { ok: false, issues: fieldIssues(parsed.error) };
+    const { state: current } = load();
+    const next = parsed.data;
+    current.inputs = {
+      ...current.inputs,
+      ...next,
+      ...(next.github ? { github: { ...current.inputs.github, ...next.github } } : {}),
+      ...(next.gcp ? { gcp: { ...current.inputs.gcp, ...next.gcp } } : {}),
+      ...(next.clusters ? { clusters: { ...current.inputs.clusters, ...next.clusters } } : {}),
+    };
+    persist();
+    bus.emit({ type: 'inputs', inputs: current.inputs, secrets: secretFlags() });
+    return { ok: true, issues: [] };
+  }
+
+  function troubleshoot(request: TroubleshootRequest): LabResult<'troubleshoot'> {
+    ready();
+    troubleshootCount += 1;
+    const runId = `troubleshoot-${Date.now().toString(36)}-${troubleshootCount}`;
+    troubleshootRuns.add(runId);
+    const argv = troubleshootCommand(request);
+    info(runId, `$ ${argv.join(' ')}`);
+    void runner
+      .run({ argv }, { onChunk: (source, data) => output(runId, source, data) })
+      .then(
+        (result) => info(runId, `(exit code ${result.exitCode})`),
+        (error: unknown) => info(runId, `Failed: ${error instanceof Error ? error.message : String(error)}`),
+      )
+      .finally(() => {
+        coalescer.flush(runId);
+        logs.release(runId);
+      });
+    return { runId };
+  }
+
+  const engine: Engine = {
+    dataDir,
+    onEvent: (listener) => bus.on(listener),
+    start() {
+      started ??= (async () => {
+        const sched = ready();
+        const notices = loadNotice ? [loadNotice] : [];
+        for (const notice of notices) info('lab', notice);
+        await sched.recheck();
+        return { notices };
+      })();
+      return started;
+    },
+    whenIdle: () => ready().whenIdle(),
+    async close() {
+      if (closed) return;
+      if (scheduler) {
+        scheduler.cancelAll();
+        await scheduler.whenIdle();
+      }
+      closed = true;
+      coalescer.close();
+      logs.close();
+    },
+    getSnapshot: () => snapshot(),
+    setInputs: ({ inputs }) => setInputs(inputs),
+    setSecret: ({ name, value }) => {
+      setSecret(name, value);
+      bus.emit({ type: 'inputs', inputs: load().state.inputs, secrets: secretFlags() });
+      return { ok: true };
+    },
+    runStep: ({ stepId }) => {
+      ready().run(stepId);
+      return { ok: true };
+    },
+    retryStep: ({ stepId }) => {
+      ready().retry(stepId);
+      return { ok: true };
+    },
+    skipStep: ({ stepId, reason }) => {
+      ready().skip(stepId, reason);
+      return { ok: true };
+    },
+    cancelStep: ({ stepId }) => {
+      ready().cancel(stepId);
+      return { ok: true };
+    },
+    runAll: () => {
+      ready().runAll();
+      return { ok: true };
+    },
+    cancelAll: () => {
+      ready().cancelAll();
+      return { ok: true };
+    },
+    readLog: ({ stepId, offset, maxBytes }) => {
+      if (!titles[stepId] && !troubleshootRuns.has(stepId) && stepId !== 'lab') {
+        throw new LabApiError('not-found', `No step "${stepId}" in this lab`);
+      }
+      return logs.read(stepId, offset, maxBytes);
+    },
+    getJournal: () => ({ entries: journal.list() }),
+    exportScript: () => ({ script: scriptFromJournal(journal.list(), titles) }),
+    troubleshoot: ({ request }) => troubleshoot(request),
+  };
+  return engine;
+}
+
+export type { LabEvent };

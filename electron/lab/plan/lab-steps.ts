@@ -1,0 +1,26 @@
+/**
+ * The lab's steps as the engine runs them. Until a step's behaviour is written, it says so
+ * honestly: its check reports "not automated yet" and running it fails with a pointer to the
+ * commands a person can type, instead of pretending to succeed.
+ */
+import { steps as catalogue, type StepInfo } from './catalogue';
+import type { StepDefinition } from './step';
+
+export const NOT_AUTOMATED_MESSAGE = 'This step is not automated yet: run its commands by hand (see Commands)';
+
+export function manualStep(info: StepInfo): StepDefinition {
+  return {
+    ...info,
+    dependsOn: [...info.dependsOn],
+    inputs: [...info.inputs],
+    commands: (inputs) => info.commands(inputs),
+    check: async () => ({ done: false, detail: 'not automated yet' }),
+    run: async () => {
+      throw new Error(NOT_AUTOMATED_MESSAGE);
+    },
+  };
+}
+
+export function labSteps(): StepDefinition[] {
+  return catalogue.map(manualStep);
+}
