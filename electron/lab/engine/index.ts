@@ -238,7 +238,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
     const parsed = partialLabInputsSchema.safeParse(inputs);
     if (!parsed.success) return { ok: false, issues: fieldIssues(parsed.error) };
     const { state: current } = load();
-    const next = parsed.data;
+    const next = onlyGiven(parsed.data, inputs);
     current.inputs = {
       ...current.inputs,
       ...next,
@@ -337,6 +337,29 @@ export function createEngine(options: EngineOptions = {}): Engine {
     troubleshoot: ({ request }) => troubleshoot(request),
   };
   return engine;
+}
+
+/**
+ * The parsed values of the fields a request actually sent: the partial schema fills defaults
+ * (e.g. `github.repository`), which must not overwrite what the person typed earlier.
+ */
+function onlyGiven(parsed: PartialLabInputs, given: PartialLabInputs): PartialLabInputs {
+  const out: Record<string, unknown> = {};
+  const parsedRecord = parsed as Record<string, unknown>;
+  for (const [key, value] of Object.entries(given as Record<string, unknown>)) {
+    if (value === undefined) continue;
+    const parsedValue = parsedRecord[key];
+    if (isRecord(value) && isRecord(parsedValue)) {
+      out[key] = Object.fromEntries(Object.keys(value).filter((k) => value[k] !== undefined).map((k) => [k, parsedValue[k]]));
+    } else {
+      out[key] = parsedValue;
+    }
+  }
+  return out as PartialLabInputs;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 export type { LabEvent };
