@@ -2,6 +2,7 @@
 import { Header } from './Header';
 import { StepNav } from './StepNav';
 import { StepCard } from './StepCard';
+import { Terminal } from './Terminal';
 import { useLabState } from './lab-context';
 
 export function App() {
@@ -20,6 +21,7 @@ export function App() {
         <StepNav />
         <StepCard />
       </div>
+      <Terminal />
     </div>
   );
 }

@@ -1,20 +1,79 @@
-/** The main panel: the selected step's title, why it exists, and what it will do. */
+/** The main panel: the selected step's title, why it exists, its inputs, commands and actions. */
+import type { StepView } from '../../../electron/api/contract';
+import { secretNames, type SecretName } from '../../../electron/api/inputs';
 import { allSteps } from '../store';
+import { elapsedMs, formatDuration, formatEstimate, statusLabels } from '../lib/format';
+import { CommandList } from './CommandList';
+import { InputsForm } from './InputsForm';
+import { SecretInput } from './SecretInput';
+import { StepActions } from './StepActions';
+import { StepErrorView } from './StepErrorView';
 import { useLabState } from './lab-context';
-import { statusLabels } from '../lib/format';
+import { useNow } from './useNow';
+
+/** Secrets a step's commands receive, so the card can ask for them where they are needed. */
+export function secretsFor(step: Pick<StepView, 'commands'>): SecretName[] {
+  const names = new Set(step.commands.flatMap((c) => c.env ?? []));
+  return secretNames.filter((n) => names.has(n));
+}
 
 export function StepCard() {
   const snapshot = useLabState((s) => s.snapshot);
   const selected = useLabState((s) => s.selectedStepId);
+  const actionError = useLabState((s) => s.actionError);
   const step = allSteps(snapshot).find((s) => s.id === selected);
-  if (!snapshot || !step) return <main className="card" />;
-  const state = snapshot.steps[step.id];
+  const state = step ? snapshot?.steps[step.id] : undefined;
   const status = state?.status ?? 'pending';
+  const now = useNow(status === 'running');
+  if (!snapshot || !step) return <main className="card" aria-label="Step" />;
+
+  const elapsed = elapsedMs(state, now);
+  const estimate = formatEstimate(step.estimateSeconds);
+  const dependsOn = step.dependsOn.map((id) => allSteps(snapshot).find((s) => s.id === id)?.title ?? id);
   return (
     <main className="card" aria-labelledby="card-title">
-      <h2 id="card-title">{step.title}</h2>
-      <p className={`card-status status-${status}`}>{statusLabels[status]}</p>
+      <div className="card-head">
+        <h2 id="card-title">{step.title}</h2>
+        <p className="card-timing">
+          {elapsed !== null ? <span>{status === 'running' ? 'Running for' : 'Took'} {formatDuration(elapsed)}</span> : null}
+          {elapsed !== null && estimate ? ' · ' : null}
+          {estimate ? <span>usually {estimate}</span> : null}
+        </p>
+      </div>
+      <p className={`card-status status-${status}`}>
+        {statusLabels[status]}
+        {state && state.attempts > 1 ? ` (attempt ${state.attempts})` : ''}
+        {status === 'skipped' && state?.skipReason ? `: ${state.skipReason}` : ''}
+      </p>
       <p className="why">{step.why}</p>
+      {status === 'blocked' && dependsOn.length > 0 ? <p className="muted">Waits for: {dependsOn.join(', ')}.</p> : null}
+      {state?.error && status === 'failed' ? <StepErrorView error={state.error} /> : null}
+      <StepActions key={`actions-${step.id}`} stepId={step.id} status={status} />
+      {actionError ? (
+        <p className="action-error" role="alert">
+          {actionError}
+        </p>
+      ) : null}
+      {state?.outputs && Object.keys(state.outputs).length > 0 ? (
+        <section aria-labelledby="outputs-title">
+          <h3 id="outputs-title">Results</h3>
+          <dl className="outputs">
+            {Object.entries(state.outputs).map(([key, value]) => (
+              <div key={key}>
+                <dt>{key}</dt>
+                <dd>
+                  <code>{value}</code>
+                </dd>
+              </div>
+            ))}
+          </dl>
+        </section>
+      ) : null}
+      {secretsFor(step).map((name) => (
+        <SecretInput key={name} name={name} />
+      ))}
+      <InputsForm key={`inputs-${step.id}`} fields={step.inputs} />
+      <CommandList commands={step.commands} />
     </main>
   );
 }

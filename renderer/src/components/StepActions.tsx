@@ -1,0 +1,87 @@
+/**
+ * Run / Retry / Skip / Cancel for one step, each enabled only when it makes sense for the step's
+ * status. Skipping asks for a reason, which the journal keeps so an instructor can see why.
+ */
+import { useId, useState, type FormEvent } from 'react';
+import type { LabApi, StepStatus } from '../../../electron/api/contract';
+import { errorMessage } from '../lib/errors';
+import { useLabContext, useLabState } from './lab-context';
+
+export interface ActionAvailability {
+  run: boolean;
+  retry: boolean;
+  skip: boolean;
+  cancel: boolean;
+}
+
+export function availableActions(status: StepStatus): ActionAvailability {
+  return {
+    run: status === 'pending',
+    retry: status === 'failed' || status === 'cancelled' || status === 'skipped',
+    skip: status === 'pending' || status === 'blocked' || status === 'failed' || status === 'cancelled',
+    cancel: status === 'running',
+  };
+}
+
+export function StepActions({ stepId, status }: { stepId: string; status: StepStatus }) {
+  const { api } = useLabContext();
+  const online = useLabState((s) => s.connection === 'open');
+  const setActionError = useLabState((s) => s.setActionError);
+  const [busy, setBusy] = useState(false);
+  const [askingReason, setAskingReason] = useState(false);
+  const [reason, setReason] = useState('');
+  const reasonId = useId();
+  const can = availableActions(status);
+
+  async function act(request: (api: LabApi) => Promise<unknown>): Promise<boolean> {
+    setBusy(true);
+    setActionError(null);
+    try {
+      await request(api);
+      return true;
+    } catch (error) {
+      setActionError(errorMessage(error));
+      return false;
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  async function onSkip(event: FormEvent): Promise<void> {
+    event.preventDefault();
+    if (!reason.trim()) return;
+    if (await act((a) => a.skipStep({ stepId, reason: reason.trim() }))) {
+      setAskingReason(false);
+      setReason('');
+    }
+  }
+
+  const disabled = busy || !online;
+  return (
+    <div className="actions">
+      <div className="action-row">
+        <button type="button" className={can.run ? 'primary' : undefined} disabled={disabled || !can.run} onClick={() => void act((a) => a.runStep({ stepId }))}>
+          Run
+        </button>
+        <button type="button" className={can.retry ? 'primary' : undefined} disabled={disabled || !can.retry} onClick={() => void act((a) => a.retryStep({ stepId }))}>
+          Retry
+        </button>
+        <button type="button" disabled={disabled || !can.skip} aria-expanded={askingReason} onClick={() => setAskingReason((v) => !v)}>
+          Skip…
+        </button>
+        <button type="button" disabled={disabled || !can.cancel} onClick={() => void act((a) => a.cancelStep({ stepId }))}>
+          Cancel
+        </button>
+      </div>
+      {askingReason && can.skip ? (
+        <form className="skip-form" onSubmit={(e) => void onSkip(e)}>
+          <label htmlFor={reasonId}>Why skip this step?</label>
+          <input id={reasonId} type="text" value={reason} autoFocus maxLength={500} placeholder="e.g. already done by hand" onChange={(e) => setReason(e.target.value)} />
+          <button type="submit" disabled={disabled || !reason.trim()}>
+            Skip step
+          </button>
+        </form>
+      ) : null}
+    </div>
+  );
+}

@@ -1,0 +1,169 @@
+/**
+ * The output pane: an xterm.js terminal with one tab for everything and one per stream (a step, a
+ * troubleshooting run). Live output goes straight from the LogBook to xterm without passing
+ * through React; switching tabs replays the stream's capped history.
+ */
+import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
+import { Terminal as XTerm } from '@xterm/xterm';
+import { FitAddon } from '@xterm/addon-fit';
+import { SearchAddon } from '@xterm/addon-search';
+import { WebLinksAddon } from '@xterm/addon-web-links';
+import '@xterm/xterm/css/xterm.css';
+import { ALL_STREAM } from '../lib/log-book';
+import { streamLabel } from '../store';
+import { useLabContext, useLabState } from './lab-context';
+
+const SCROLLBACK_LINES = 5_000;
+
+/** Links open through the host, which sends http(s) addresses to the system browser only. */
+function openLink(_event: MouseEvent, uri: string): void {
+  if (/^https?:\/\//i.test(uri)) window.open(uri, '_blank', 'noopener,noreferrer');
+}
+
+export function Terminal() {
+  const { logs } = useLabContext();
+  const streams = useLabState((s) => s.streams);
+  const snapshot = useLabState((s) => s.snapshot);
+  const [active, setActive] = useState<string>(ALL_STREAM);
+  const [query, setQuery] = useState('');
+  const [searchState, setSearchState] = useState('');
+  const hostRef = useRef<HTMLDivElement>(null);
+  const termRef = useRef<XTerm | null>(null);
+  const searchRef = useRef<SearchAddon | null>(null);
+  const activeRef = useRef(active);
+
+  useEffect(() => {
+    const host = hostRef.current;
+    if (!host) return;
+    const term = new XTerm({
+      convertEol: true,
+      disableStdin: true,
+      cursorBlink: false,
+      cursorInactiveStyle: 'none',
+      scrollback: SCROLLBACK_LINES,
+      fontFamily: "ui-monospace, 'DejaVu Sans Mono', Menlo, Consolas, monospace",
+      fontSize: 13,
+      theme: { background: '#1e1f22', foreground: '#e6e6e6', cursor: '#1e1f22', selectionBackground: '#3a5a8c' },
+    });
+    const fit = new FitAddon();
+    const search = new SearchAddon();
+    term.loadAddon(fit);
+    term.loadAddon(search);
+    term.loadAddon(new WebLinksAddon(openLink));
+    term.open(host);
+    // Output only: hide the cursor so nobody expects to type here.
+    term.write('\x1b[?25l');
+    termRef.current = term;
+    searchRef.current = search;
+
+    const refit = () => {
+      if (host.clientWidth > 0 && host.clientHeight > 0) fit.fit();
+    };
+    refit();
+    const observer = new ResizeObserver(refit);
+    observer.observe(host);
+    const offLogs = logs.subscribe((stream, text) => {
+      if (stream === activeRef.current) term.write(text);
+    });
+    term.write(logs.history(activeRef.current));
+    return () => {
+      offLogs();
+      observer.disconnect();
+      term.dispose();
+      termRef.current = null;
+      searchRef.current = null;
+    };
+  }, [logs]);
+
+  function show(stream: string): void {
+    setActive(stream);
+    activeRef.current = stream;
+    const term = termRef.current;
+    if (!term) return;
+    term.reset();
+    term.write('\x1b[?25l');
+    if (logs.wasTruncated(stream)) term.write('\x1b[2m… earlier output dropped to save memory …\x1b[0m\n');
+    term.write(logs.history(stream));
+  }
+
+  function find(backwards: boolean): void {
+    const search = searchRef.current;
+    if (!search || !query) return;
+    const found = backwards ? search.findPrevious(query) : search.findNext(query);
+    setSearchState(found ? '' : 'No match');
+  }
+
+  async function copySelection(): Promise<void> {
+    const text = termRef.current?.getSelection() ?? '';
+    if (!text) {
+      setSearchState('Select text in the terminal first');
+      return;
+    }
+    try {
+      await navigator.clipboard.writeText(text);
+      setSearchState('Copied');
+    } catch {
+      setSearchState('Copy failed');
+    }
+  }
+
+  const tabs = [ALL_STREAM, ...streams];
+  function onTabKey(event: KeyboardEvent<HTMLDivElement>): void {
+    if (event.key !== 'ArrowRight' && event.key !== 'ArrowLeft') return;
+    event.preventDefault();
+    const index = tabs.indexOf(active);
+    const next = tabs[(index + (event.key === 'ArrowRight' ? 1 : tabs.length - 1)) % tabs.length] ?? ALL_STREAM;
+    show(next);
+    document.getElementById(tabId(next))?.focus();
+  }
+
+  return (
+    <section className="terminal" aria-label="Terminal output">
+      <div className="terminal-bar">
+        <div role="tablist" aria-label="Output streams" className="terminal-tabs" onKeyDown={onTabKey}>
+          {tabs.map((stream) => (
+            <button
+              key={stream || 'all'}
+              id={tabId(stream)}
+              type="button"
+              role="tab"
+              aria-selected={stream === active}
+              aria-controls="terminal-panel"
+              tabIndex={stream === active ? 0 : -1}
+              onClick={() => show(stream)}
+            >
+              {stream === ALL_STREAM ? 'All' : streamLabel(snapshot, stream)}
+            </button>
+          ))}
+        </div>
+        <form
+          className="terminal-tools"
+          role="search"
+          onSubmit={(e) => {
+            e.preventDefault();
+            find(false);
+          }}
+        >
+          <input type="search" aria-label="Search the output" placeholder="Search" value={query} onChange={(e) => setQuery(e.target.value)} />
+          <button type="button" onClick={() => find(true)} aria-label="Previous match">
+            ↑
+          </button>
+          <button type="submit" aria-label="Next match">
+            ↓
+          </button>
+          <button type="button" onClick={() => void copySelection()}>
+            Copy selection
+          </button>
+          <span className="muted" role="status" aria-live="polite">
+            {searchState}
+          </span>
+        </form>
+      </div>
+      <div id="terminal-panel" role="tabpanel" aria-labelledby={tabId(active)} className="terminal-host" ref={hostRef} />
+    </section>
+  );
+}
+
+function tabId(stream: string): string {
+  return `terminal-tab-${stream === ALL_STREAM ? 'all' : stream}`;
+}
