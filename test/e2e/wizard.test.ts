@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { chromium, type Browser } from 'playwright-core';
 import { phases, steps } from '../../electron/lab/plan/catalogue';
+import { CONTENT_SECURITY_POLICY } from '../../electron/hosts/web/security';
 
 const root = join(__dirname, '..', '..');
 const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -79,9 +80,11 @@ describe.skipIf(!haveChromium)('wizard in Chromium (web host)', () => {
     page.on('websocket', (socket) => sockets.push(socket.url()));
 
     const origin = new URL(server!.url).origin;
-    await page.goto(server!.url);
+    const response = await page.goto(server!.url);
     // The token is exchanged for a cookie and leaves the address bar.
     expect(page.url()).toBe(`${origin}/`);
+    expect(response?.status()).toBe(200);
+    expect(response?.headers()['content-security-policy']).toBe(CONTENT_SECURITY_POLICY);
 
     const nav = page.getByRole('navigation', { name: 'Lab steps' });
     for (const phase of phases) {
