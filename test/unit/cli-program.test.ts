@@ -7,6 +7,9 @@ import type { Snapshot } from '../../electron/api/contract';
 import { phases, steps } from '../../electron/lab/plan/catalogue';
 import { runCli, type CliDeps, type CliEngine, type CliEngineOptions } from '../../electron/hosts/cli/program';
 import { startWebHost } from '../../electron/hosts/web/server';
+import { openerFor } from '../../electron/hosts/cli/open-browser';
+import { findPackageRoot, labVersion } from '../../electron/hosts/cli/package-info';
+import { readFileSync } from 'node:fs';
 
 function snapshot(): Snapshot {
   return {
@@ -172,5 +175,22 @@ describe('lab CLI (in-process)', () => {
     h.shutdown();
     expect(await done).toBe(0);
     expect(h.err()).toMatch(/not built.*npm run build/);
+  });
+});
+
+describe('lab CLI helpers', () => {
+  it('opens the URL with each platform\'s opener, as a single argument', () => {
+    const url = 'http://127.0.0.1:1234/?token=abc';
+    expect(openerFor('linux', url)).toEqual(['xdg-open', url]);
+    expect(openerFor('darwin', url)).toEqual(['open', url]);
+    expect(openerFor('win32', url)).toEqual(['rundll32', 'url.dll,FileProtocolHandler', url]);
+  });
+
+  it('finds the package root from a nested folder and reads the version there when not built', () => {
+    const root = findPackageRoot(join(__dirname, '..', '..', 'electron', 'hosts', 'cli'));
+    const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { name: string; version: string };
+    expect(manifest.name).toBe('gitops-lab');
+    expect(labVersion()).toBe(manifest.version);
+    expect(() => findPackageRoot(tmpdir())).toThrow(/cannot find the gitops-lab package/);
   });
 });

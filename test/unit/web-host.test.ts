@@ -52,10 +52,10 @@ interface Reply {
   body: string;
 }
 
-function get(port: number, path: string, headers: Record<string, string> = {}): Promise<Reply> {
+function get(port: number, path: string, headers: Record<string, string> = {}, method = 'GET'): Promise<Reply> {
   return new Promise((resolve, reject) => {
     const req = httpRequest(
-      { host: '127.0.0.1', port, path, method: 'GET', headers: { Host: `127.0.0.1:${port}`, ...headers }, agent: false },
+      { host: '127.0.0.1', port, path, method, headers: { Host: `127.0.0.1:${port}`, ...headers }, agent: false },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
@@ -183,6 +183,16 @@ describe('web host', () => {
     const style = await get(host.port, '/assets/app.css', { Cookie: cookie, Host: `localhost:${host.port}` });
     expect(style.status).toBe(200);
     expect(style.headers['content-type']).toBe('text/css; charset=utf-8');
+  });
+
+  it('answers HEAD without a body and refuses other methods', async () => {
+    const head = await get(host.port, '/assets/app.js', { Cookie: cookie }, 'HEAD');
+    expect(head.status).toBe(200);
+    expect(head.headers['content-length']).toBe(String('console.log("lab")'.length));
+    expect(head.body).toBe('');
+    const post = await get(host.port, '/', { Cookie: cookie, Origin: origin }, 'POST');
+    expect(post.status).toBe(405);
+    expect(post.headers.allow).toBe('GET, HEAD');
   });
 
   it('puts the security headers on refusals too', async () => {
