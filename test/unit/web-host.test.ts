@@ -8,6 +8,7 @@ import type { LabEvent } from '../../electron/api/contract';
 import { startWebHost, type WebHost } from '../../electron/hosts/web/server';
 import { CONTENT_SECURITY_POLICY } from '../../electron/hosts/web/security';
 import type { HostBackend } from '../../electron/hosts/backend';
+import { contentSecurityPolicy as desktopCsp } from '../../electron/main/security';
 
 /** A backend that answers the few requests these tests make and lets a test push events. */
 function fakeBackend() {
@@ -193,6 +194,10 @@ describe('web host', () => {
     const post = await get(host.port, '/', { Cookie: cookie, Origin: origin }, 'POST');
     expect(post.status).toBe(405);
     expect(post.headers.allow).toBe('GET, HEAD');
+  });
+
+  it('uses the same CSP as the desktop window', () => {
+    expect(CONTENT_SECURITY_POLICY).toBe(desktopCsp());
   });
 
   it('puts the security headers on refusals too', async () => {
