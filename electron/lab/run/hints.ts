@@ -1,0 +1,71 @@
+/**
+ * What a person should do about a failed command, recognised from the tools' own error wordings
+ * (see /work/shared/transcripts).
+ *
+ * API: hintFor({ tool, code?, output }) -> string | undefined
+ */
+
+export interface HintInput {
+  /** The executable's base name, e.g. `kubeseal`. */
+  tool: string;
+  /** Node's error code when the process could not start, e.g. `ENOENT`. */
+  code?: string;
+  /** The masked stderr (and stdout where tools print errors there). */
+  output: string;
+}
+
+interface HintRule {
+  pattern: RegExp;
+  hint(tool: string): string;
+}
+
+/** First match wins, so the more specific wordings come first. */
+const RULES: HintRule[] = [
+  {
+    // asdf shims exit 126 with these when the tool has no installed or selected version.
+    pattern: /No preset version installed for command|No version is set for command|no versions set for/,
+    hint: (tool) => `asdf has no version of ${tool} for this folder: run the Tools step (asdf install) or add it to .tool-versions`,
+  },
+  {
+    pattern: /permission denied while trying to connect to the (Docker daemon socket|docker API)/i,
+    hint: () => 'Docker refused access: on Linux add yourself to the docker group (then log in again), or start Docker Desktop',
+  },
+  {
+    pattern: /Cannot connect to the Docker daemon|Is the docker daemon running|failed to connect to the docker API/i,
+    hint: () => 'Docker is not running: start Docker Desktop (or the Docker service) and retry',
+  },
+  {
+    pattern: /Bad credentials|\b401\b|Unauthorized|authentication required|invalid credentials/i,
+    hint: () => 'GitHub rejected the token: check GITHUB_TOKEN is a valid, unexpired personal access token with the repo scope',
+  },
+  {
+    pattern: /no key could decrypt secret/,
+    hint: () => "this SealedSecret was sealed for another cluster: re-seal it with this cluster's certificate (kubeseal) and commit it again",
+  },
+  {
+    pattern: /cannot (fetch certificate|get sealed secret service)/,
+    hint: () => 'kubeseal cannot reach the Sealed Secrets controller: check it runs as sealed-secrets-controller in kube-system (or pass --controller-name/--controller-namespace)',
+  },
+  {
+    pattern: /quota/i,
+    hint: () => 'the GCP project is out of quota: free resources, pick a smaller machine type or another region, or request more quota in the console',
+  },
+  {
+    pattern: /Key creation is not allowed on this service account/,
+    hint: () => 'an organisation policy (iam.disableServiceAccountKeyCreation) forbids service-account keys: ask an org admin to allow it for this project',
+  },
+  {
+    pattern: /gke-gcloud-auth-plugin.*(not found|not executable)/,
+    hint: () => 'install the GKE auth plugin: gcloud components install gke-gcloud-auth-plugin',
+  },
+  {
+    pattern: /The connection to the server .* was refused|Unable to connect to the server/,
+    hint: () => 'the cluster API is not reachable: check the cluster is running (k3d cluster list) and the kubectl context is right',
+  },
+];
+
+export function hintFor({ tool, code, output }: HintInput): string | undefined {
+  if (code === 'ENOENT') return `${tool} is not installed or not on PATH: run the Tools step / asdf install`;
+  if (code === 'EACCES') return `${tool} is not executable: check its file permissions or reinstall it in the Tools step`;
+  return RULES.find((rule) => rule.pattern.test(output))?.hint(tool);
+}
