@@ -72,6 +72,23 @@ export interface ServedType {
   namespaced: boolean;
   shortNames?: string[];
   hasStatusSubresource: boolean;
+  categories?: string[];
+  singular?: string;
+  /** A CRD version's `additionalPrinterColumns` (kubectl get prints them from the server's Table). */
+  printerColumns?: PrinterColumn[];
+  /** A CRD version's `openAPIV3Schema`; absent for built-in kinds, which are checked structurally only. */
+  schema?: Record<string, unknown>;
+  /** Name of the CustomResourceDefinition that registered this type; absent for built-ins. */
+  crd?: string;
+}
+
+export interface PrinterColumn {
+  name: string;
+  type: string;
+  jsonPath: string;
+  format?: string;
+  description?: string;
+  priority?: number;
 }
 
 export interface KubeApiServerOptions {
@@ -85,6 +102,8 @@ export interface KubeApiServerOptions {
   state?: unknown;
   /** Port to listen on (127.0.0.1); 0 or absent picks a free one. */
   port?: number;
+  /** Nodes created at start (Ready, with the given roles), e.g. `k3d-lab-server-0` with `control-plane`. */
+  nodes?: Array<{ name: string; roles?: string[] }>;
 }
 
 /** Serves `GET /api/v1/namespaces/NS/services/[scheme:]NAME[:port]/proxy/PATH` for a simulated workload. */
