@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createRequire } from 'node:module';
+import { parse } from 'yaml';
+import Ajv from 'ajv';
+
+const root = join(__dirname, '../..');
+const config = parse(readFileSync(join(root, 'electron-builder.yml'), 'utf8')) as Record<string, any>;
+const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as Record<string, any>;
+
+describe('electron-builder.yml', () => {
+  it('is valid against the schema of the installed electron-builder (so every key name is real)', () => {
+    const schemaPath = createRequire(join(root, 'package.json')).resolve('app-builder-lib/scheme.json');
+    const validate = new Ajv({ allErrors: true, strict: false }).compile(JSON.parse(readFileSync(schemaPath, 'utf8')));
+    expect(validate(config), JSON.stringify(validate.errors, null, 2)).toBe(true);
+  });
+
+  it.each([
+    ['runAsNode', false],
+    ['enableNodeOptionsEnvironmentVariable', false],
+    ['enableNodeCliInspectArguments', false],
+    ['enableCookieEncryption', true],
+    ['onlyLoadAppFromAsar', true],
+    ['enableEmbeddedAsarIntegrityValidation', true],
+    ['grantFileProtocolExtraPrivileges', false],
+  ])('sets the %s fuse to exactly %s', (fuse, value) => {
+    expect(config.electronFuses).toBeTypeOf('object');
+    expect(Object.prototype.hasOwnProperty.call(config.electronFuses, fuse)).toBe(true);
+    expect(config.electronFuses[fuse]).toBe(value);
+  });
+
+  it('identifies the app and packs it into an asar with the pinned Electron', () => {
+    expect(config.appId).toBe('io.gitopslab.app');
+    expect(config.productName).toBe('GitOps Lab');
+    expect(config.asar).toBe(true);
+    expect(config.electronVersion).toBe(pkg.optionalDependencies.electron);
+    expect(config.files).toEqual(expect.arrayContaining(['out/**', 'package.json']));
+    expect(config.files.some((f: string) => f.startsWith('assets'))).toBe(true);
+    // The packaged app starts from the bundled main process.
+    expect(pkg.main).toBe('out/main/index.cjs');
+  });
+
+  it('builds AppImage and deb on Linux, a hardened dmg on macOS and nsis on Windows', () => {
+    expect(config.linux.target).toEqual(['AppImage', 'deb']);
+    expect(config.linux.category).toBe('Development');
+    expect(config.mac.target).toBe('dmg');
+    expect(config.mac.hardenedRuntime).toBe(true);
+    expect(config.win.target).toBe('nsis');
+  });
+});
