@@ -1,14 +1,22 @@
 /**
  * Picks the host's client: Electron's preload provides `window.labApi`; anywhere else the page
- * was served by the web host, which answers on a WebSocket at the same origin.
+ * was served by the web host, which answers on a WebSocket at the same origin. One client per
+ * window, so every caller shares the same socket.
  */
+import type { LabApi } from '../../../electron/api/contract';
 import type { LabClient } from './client';
 import { createIpcClient } from './ipc-client';
 import { apiUrlFor, createWsClient } from './ws-client';
 
 export type { ConnectionState, LabClient } from './client';
 
+let client: LabClient | null = null;
+
 export function getLabClient(): LabClient {
-  if (window.labApi) return createIpcClient(window.labApi);
-  return createWsClient({ url: apiUrlFor(window.location) });
+  client ??= window.labApi ? createIpcClient(window.labApi) : createWsClient({ url: apiUrlFor(window.location) });
+  return client;
+}
+
+export function getLabApi(): LabApi {
+  return getLabClient().api;
 }

@@ -42,6 +42,8 @@ export function apiUrlFor(location: { protocol: string; host: string }): string 
 interface Pending {
   resolve(value: unknown): void;
   reject(error: Error): void;
+  /** The frame, until it has been written to an open socket. */
+  unsent: string | null;
 }
 
 export interface WsLabClient extends LabClient {
@@ -61,7 +63,6 @@ export function createWsClient(options: WsClientOptions): WsLabClient {
   let nextId = 1;
   let closed = false;
   let timer: unknown = null;
-  const waiting: string[] = [];
   const inFlight = new Map<number, Pending>();
   const eventListeners = new Set<(event: LabEvent) => void>();
   const stateListeners = new Set<(state: ConnectionState) => void>();
@@ -80,7 +81,11 @@ export function createWsClient(options: WsClientOptions): WsLabClient {
       if (socket !== s) return;
       attempt = 0;
       setState('open');
-      for (const frame of waiting.splice(0)) s.send(frame);
+      for (const pending of inFlight.values()) {
+        if (pending.unsent === null) continue;
+        s.send(pending.unsent);
+        pending.unsent = null;
+      }
     };
     s.onmessage = (ev) => {
       if (socket === s && typeof ev.data === 'string') receive(ev.data);
@@ -90,16 +95,25 @@ export function createWsClient(options: WsClientOptions): WsLabClient {
     s.onclose = () => {
       if (socket !== s) return;
       socket = null;
-      failInFlight();
+      failSent();
       if (closed) return;
       setState('reconnecting');
       timer = setTimer(open, backoff(attempt++));
     };
   }
 
-  function failInFlight(): void {
+  /** Requests already written may or may not have run; the caller must look, not blindly resend. */
+  function failSent(): void {
     const lost = new LabApiError('internal', 'the connection to the lab was lost before it answered; check the step and try again');
-    for (const pending of inFlight.values()) pending.reject(lost);
+    for (const [id, pending] of inFlight) {
+      if (pending.unsent !== null) continue;
+      inFlight.delete(id);
+      pending.reject(lost);
+    }
+  }
+
+  function failAll(message: string): void {
+    for (const pending of inFlight.values()) pending.reject(new LabApiError('internal', message));
     inFlight.clear();
   }
 
@@ -129,9 +143,9 @@ export function createWsClient(options: WsClientOptions): WsLabClient {
     const id = nextId++;
     const frame = JSON.stringify({ id, method, params: params ?? {} });
     return new Promise((resolve, reject) => {
-      inFlight.set(id, { resolve, reject });
-      if (state === 'open' && socket) socket.send(frame);
-      else waiting.push(frame);
+      const open = state === 'open' && socket !== null;
+      inFlight.set(id, { resolve, reject, unsent: open ? null : frame });
+      if (open) socket!.send(frame);
     });
   }
 
@@ -155,7 +169,7 @@ export function createWsClient(options: WsClientOptions): WsLabClient {
       if (timer !== null) clearTimer(timer);
       const s = socket;
       socket = null;
-      failInFlight();
+      failAll('the lab client is closed');
       s?.close();
     },
   };

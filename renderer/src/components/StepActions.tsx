@@ -4,24 +4,9 @@
  */
 import { useId, useState, type FormEvent } from 'react';
 import type { LabApi, StepStatus } from '../../../electron/api/contract';
+import { availableActions } from '../lib/step-status';
 import { errorMessage } from '../lib/errors';
 import { useLabContext, useLabState } from './lab-context';
-
-export interface ActionAvailability {
-  run: boolean;
-  retry: boolean;
-  skip: boolean;
-  cancel: boolean;
-}
-
-export function availableActions(status: StepStatus): ActionAvailability {
-  return {
-    run: status === 'pending',
-    retry: status === 'failed' || status === 'cancelled' || status === 'skipped',
-    skip: status === 'pending' || status === 'blocked' || status === 'failed' || status === 'cancelled',
-    cancel: status === 'running',
-  };
-}
 
 export function StepActions({ stepId, status }: { stepId: string; status: StepStatus }) {
   const { api } = useLabContext();

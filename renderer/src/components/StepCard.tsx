@@ -1,6 +1,5 @@
 /** The main panel: the selected step's title, why it exists, its inputs, commands and actions. */
-import type { StepView } from '../../../electron/api/contract';
-import { secretNames, type SecretName } from '../../../electron/api/inputs';
+import { secretsFor } from '../lib/step-status';
 import { allSteps } from '../store';
 import { elapsedMs, formatDuration, formatEstimate, statusLabels } from '../lib/format';
 import { CommandList } from './CommandList';
@@ -10,12 +9,6 @@ import { StepActions } from './StepActions';
 import { StepErrorView } from './StepErrorView';
 import { useLabState } from './lab-context';
 import { useNow } from './useNow';
-
-/** Secrets a step's commands receive, so the card can ask for them where they are needed. */
-export function secretsFor(step: Pick<StepView, 'commands'>): SecretName[] {
-  const names = new Set(step.commands.flatMap((c) => c.env ?? []));
-  return secretNames.filter((n) => names.has(n));
-}
 
 export function StepCard() {
   const snapshot = useLabState((s) => s.snapshot);

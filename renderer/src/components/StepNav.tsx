@@ -6,6 +6,7 @@
 import { useRef, type KeyboardEvent } from 'react';
 import type { StepState, StepView } from '../../../electron/api/contract';
 import { elapsedMs, formatDuration, formatEstimate, statusIcons, statusLabels } from '../lib/format';
+import { phaseStatus } from '../lib/step-status';
 import { useLabState } from './lab-context';
 import { useNow } from './useNow';
 
@@ -57,15 +58,6 @@ export function StepNav() {
       ))}
     </nav>
   );
-}
-
-/** A phase is as far along as its least advanced step; running or failed wins so it stands out. */
-export function phaseStatus(steps: StepView[], states: Record<string, StepState>): StepState['status'] {
-  const statuses = steps.map((s) => states[s.id]?.status ?? 'pending');
-  for (const s of ['running', 'failed', 'cancelled'] as const) if (statuses.includes(s)) return s;
-  if (statuses.length > 0 && statuses.every((s) => s === 'succeeded' || s === 'skipped')) return 'succeeded';
-  if (statuses.some((s) => s === 'succeeded' || s === 'skipped')) return 'running';
-  return 'pending';
 }
 
 interface StepButtonProps {

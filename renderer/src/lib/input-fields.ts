@@ -65,7 +65,10 @@ export function fieldPatch(path: string, value: FieldValue): PartialLabInputs {
 export function parseControlValue(spec: FieldSpec, raw: string | boolean): FieldValue {
   if (spec.kind === 'checkbox') return Boolean(raw);
   if (spec.kind === 'number') return raw === '' ? undefined : Number(raw);
-  return String(raw);
+  const text = String(raw);
+  // An emptied box means "no value" (the default applies), unless empty is itself a valid answer.
+  if (text === '' && !spec.schema.safeParse('').success) return undefined;
+  return text;
 }
 
 /** The field's message when the value is not acceptable, else null. */
@@ -74,6 +77,7 @@ export function validateField(spec: FieldSpec, value: FieldValue): string | null
   if (result.success) return null;
   const issue = result.error.issues[0];
   if (!issue) return `${spec.path}: not accepted`;
-  if (issue.code === 'invalid_type') return value === undefined || value === '' ? `${spec.path}: required` : `${spec.path}: expected a ${spec.kind === 'number' ? 'number' : 'value'}`;
+  if (value === undefined || value === '') return `${spec.path}: required`;
+  if (spec.kind === 'number' && Number.isNaN(value)) return `${spec.path}: type a number`;
   return issue.message;
 }

@@ -1,0 +1,110 @@
+import { describe, expect, it } from 'vitest';
+import type { LabApi, LabEvent, Snapshot } from '../../electron/api/contract';
+import type { ConnectionState, LabClient } from './api/client';
+import { ALL_STREAM } from './lib/log-book';
+import { createLab, defaultSelection } from './store';
+
+function snapshotWith(statuses: Record<string, Snapshot['steps'][string]['status']>): Snapshot {
+  const ids = Object.keys(statuses);
+  return {
+    version: '0.1.0',
+    rehearsal: true,
+    phases: [
+      {
+        id: 'prepare',
+        title: 'Prepare',
+        steps: ids.map((id) => ({ id, phase: 'prepare', title: `Title of ${id}`, why: '', dependsOn: [], commands: [{ argv: ['true'] }], estimateSeconds: 1, inputs: [] })),
+      },
+    ],
+    steps: Object.fromEntries(ids.map((id) => [id, { status: statuses[id]!, attempts: 0 }])),
+    inputs: {},
+    secrets: {},
+    resources: [],
+  };
+}
+
+/** A client whose answers and link state the test controls. */
+function controllableClient(snapshots: Snapshot[]) {
+  let emit: (e: LabEvent) => void = () => {};
+  let setConnection: (s: ConnectionState) => void = () => {};
+  let reads = 0;
+  const api = {
+    getSnapshot: async () => snapshots[Math.min(reads++, snapshots.length - 1)]!,
+    onEvent: (listener: (e: LabEvent) => void) => {
+      emit = listener;
+      return () => {
+        emit = () => {};
+      };
+    },
+  } as unknown as LabApi;
+  const client: LabClient = {
+    api,
+    onConnection(listener) {
+      setConnection = listener;
+      listener('connecting');
+      return () => {};
+    },
+  };
+  return { client, emit: (e: LabEvent) => emit(e), connect: (s: ConnectionState) => setConnection(s), reads: () => reads };
+}
+
+const flush = () => new Promise((r) => setTimeout(r, 0));
+
+describe('lab store', () => {
+  it('reads the snapshot when the link opens and again after every reconnect', async () => {
+    const first = snapshotWith({ tools: 'succeeded', docker: 'running' });
+    const second = snapshotWith({ tools: 'succeeded', docker: 'succeeded' });
+    const c = controllableClient([first, second]);
+    const lab = createLab(c.client);
+    expect(lab.store.getState().connection).toBe('connecting');
+    c.connect('open');
+    await flush();
+    expect(lab.store.getState().snapshot).toBe(first);
+    expect(lab.store.getState().selectedStepId).toBe('docker');
+    c.connect('reconnecting');
+    expect(lab.store.getState().connection).toBe('reconnecting');
+    c.connect('open');
+    await flush();
+    expect(c.reads()).toBe(2);
+    expect(lab.store.getState().snapshot?.steps.docker?.status).toBe('succeeded');
+    // The person's choice of step survives a reconnect.
+    expect(lab.store.getState().selectedStepId).toBe('docker');
+    lab.dispose();
+  });
+
+  it('applies step events and records log streams in order of first output', async () => {
+    const c = controllableClient([snapshotWith({ tools: 'pending', docker: 'pending' })]);
+    const lab = createLab(c.client);
+    c.connect('open');
+    await flush();
+    c.emit({ type: 'step', stepId: 'tools', state: { status: 'running', attempts: 1 } });
+    c.emit({ type: 'log', stream: 'tools', source: 'stdout', data: 'asdf\n' });
+    c.emit({ type: 'log', stream: 'troubleshoot-1', source: 'stdout', data: 'trace\n' });
+    c.emit({ type: 'log', stream: 'tools', source: 'stdout', data: 'more\n' });
+    const state = lab.store.getState();
+    expect(state.snapshot?.steps.tools?.status).toBe('running');
+    expect(state.streams).toEqual(['tools', 'troubleshoot-1']);
+    expect(lab.logs.history('tools')).toBe('asdf\nmore\n');
+    expect(lab.logs.history(ALL_STREAM)).toContain('── Title of tools ──');
+    lab.dispose();
+  });
+
+  it('reports a snapshot that cannot be read', async () => {
+    const c = controllableClient([]);
+    c.client.api.getSnapshot = async () => {
+      throw new Error('engine not ready');
+    };
+    const lab = createLab(c.client);
+    c.connect('open');
+    await flush();
+    expect(lab.store.getState().loadError).toBe('engine not ready');
+    lab.dispose();
+  });
+
+  it('selects the running step, else the first failed, else the first unfinished', () => {
+    expect(defaultSelection(snapshotWith({ a: 'succeeded', b: 'failed', c: 'running' }))).toBe('c');
+    expect(defaultSelection(snapshotWith({ a: 'succeeded', b: 'pending', c: 'failed' }))).toBe('c');
+    expect(defaultSelection(snapshotWith({ a: 'succeeded', b: 'skipped', c: 'pending' }))).toBe('c');
+    expect(defaultSelection(snapshotWith({ a: 'succeeded' }))).toBe('a');
+  });
+});
