@@ -271,6 +271,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
     return { runId };
   }
 
+  // Handlers are async so a refusal (unknown step, conflict) always arrives as a rejection.
   const engine: Engine = {
     dataDir,
     onEvent: (listener) => bus.on(listener),
@@ -295,46 +296,46 @@ export function createEngine(options: EngineOptions = {}): Engine {
       coalescer.close();
       logs.close();
     },
-    getSnapshot: () => snapshot(),
-    setInputs: ({ inputs }) => setInputs(inputs),
-    setSecret: ({ name, value }) => {
+    getSnapshot: async () => snapshot(),
+    setInputs: async ({ inputs }) => setInputs(inputs),
+    setSecret: async ({ name, value }) => {
       setSecret(name, value);
       bus.emit({ type: 'inputs', inputs: load().state.inputs, secrets: secretFlags() });
       return { ok: true };
     },
-    runStep: ({ stepId }) => {
+    runStep: async ({ stepId }) => {
       ready().run(stepId);
       return { ok: true };
     },
-    retryStep: ({ stepId }) => {
+    retryStep: async ({ stepId }) => {
       ready().retry(stepId);
       return { ok: true };
     },
-    skipStep: ({ stepId, reason }) => {
+    skipStep: async ({ stepId, reason }) => {
       ready().skip(stepId, reason);
       return { ok: true };
     },
-    cancelStep: ({ stepId }) => {
+    cancelStep: async ({ stepId }) => {
       ready().cancel(stepId);
       return { ok: true };
     },
-    runAll: () => {
+    runAll: async () => {
       ready().runAll();
       return { ok: true };
     },
-    cancelAll: () => {
+    cancelAll: async () => {
       ready().cancelAll();
       return { ok: true };
     },
-    readLog: ({ stepId, offset, maxBytes }) => {
+    readLog: async ({ stepId, offset, maxBytes }) => {
       if (!titles[stepId] && !troubleshootRuns.has(stepId) && stepId !== 'lab') {
         throw new LabApiError('not-found', `No step "${stepId}" in this lab`);
       }
       return logs.read(stepId, offset, maxBytes);
     },
-    getJournal: () => ({ entries: journal.list() }),
-    exportScript: () => ({ script: scriptFromJournal(journal.list(), titles) }),
-    troubleshoot: ({ request }) => troubleshoot(request),
+    getJournal: async () => ({ entries: journal.list() }),
+    exportScript: async () => ({ script: scriptFromJournal(journal.list(), titles) }),
+    troubleshoot: async ({ request }) => troubleshoot(request),
   };
   return engine;
 }
