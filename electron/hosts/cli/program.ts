@@ -57,6 +57,9 @@ export function buildProgram(deps: CliDeps): Command {
       if (!existsSync(join(deps.staticDir, 'index.html'))) {
         deps.stderr(`warning: the web UI is not built (${deps.staticDir}); run "npm run build"\n`);
       }
+      // Listen for Ctrl-C before anything is printed: whoever reads the URL may stop us at once,
+      // and a signal arriving before its handler would kill the process without closing.
+      const stopRequested = deps.waitForShutdown();
       const engine = deps.createEngine(engineOptions(deps.env));
       try {
         const { notices } = await engine.start();
@@ -64,7 +67,7 @@ export function buildProgram(deps: CliDeps): Command {
         const host = await deps.startWebHost({ backend: engine, staticDir: deps.staticDir, port: options.port });
         deps.stdout(`GitOps Lab is running at ${host.url}\n`);
         if (options.open) deps.openBrowser(host.url);
-        await deps.waitForShutdown();
+        await stopRequested;
         await host.close();
       } finally {
         await engine.close();
