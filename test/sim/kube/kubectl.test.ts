@@ -1,0 +1,187 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { KubectlHarness } from './kubectl-harness.js';
+import { startKubeApiServer } from './server.js';
+import type { KubeApiServer, KubeObject } from './types.js';
+
+const FLUX_CRDS = '/work/shared/crds/flux';
+
+function kustomization(name: string, spec: Record<string, unknown> = {}, metadata: Record<string, unknown> = {}): string {
+  return JSON.stringify({
+    apiVersion: 'kustomize.toolkit.fluxcd.io/v1',
+    kind: 'Kustomization',
+    metadata: { name, namespace: 'default', ...metadata },
+    spec: { interval: '10m', path: './apps', prune: true, sourceRef: { kind: 'GitRepository', name: 'flux-system' }, ...spec },
+  });
+}
+
+function readyStatus(message: string): Record<string, unknown> {
+  return { conditions: [{ type: 'Ready', status: 'True', reason: 'ReconciliationSucceeded', message, lastTransitionTime: new Date().toISOString().replace(/\.\d+Z$/, 'Z') }] };
+}
+
+describe('simulated API server with real kubectl', () => {
+  let server: KubeApiServer;
+  let kubectl: KubectlHarness;
+
+  beforeAll(async () => {
+    server = await startKubeApiServer({
+      clusterName: 'lab',
+      nodes: [{ name: 'k3d-lab-server-0', roles: ['control-plane', 'master'] }],
+      crdFiles: readdirSync(FLUX_CRDS).map((f) => join(FLUX_CRDS, f)),
+    });
+    kubectl = new KubectlHarness(server.url);
+  });
+
+  afterAll(async () => {
+    await server?.close();
+    kubectl?.dispose();
+  });
+
+  it('lists nodes with the built-in columns', async () => {
+    const r = await kubectl.run(['get', 'nodes']);
+    expect(r.exitCode).toBe(0);
+    const [header, row] = r.stdout.trim().split('\n');
+    expect(header?.split(/\s{2,}/)).toEqual(['NAME', 'STATUS', 'ROLES', 'AGE', 'VERSION']);
+    expect(row?.split(/\s{2,}/)).toEqual(['k3d-lab-server-0', 'Ready', 'control-plane,master', expect.stringMatching(/^\d+s$/), 'v1.35.0+k3s1']);
+  });
+
+  it('lists the default namespaces by short name, and as JSON', async () => {
+    const table = await kubectl.run(['get', 'ns']);
+    expect(table.exitCode).toBe(0);
+    expect(table.stdout).toMatch(/^NAME\s+STATUS\s+AGE\n/);
+    for (const ns of ['default', 'kube-system', 'kube-public', 'kube-node-lease']) expect(table.stdout).toMatch(new RegExp(`^${ns}\\s+Active\\s+\\d+s$`, 'm'));
+    const json = await kubectl.run(['get', 'ns', '-o', 'json']);
+    const list = JSON.parse(json.stdout) as { kind: string; items: KubeObject[] };
+    expect(list.kind).toBe('List');
+    expect(list.items.map((i) => i.metadata.name)).toEqual(expect.arrayContaining(['default', 'kube-system', 'kube-public', 'kube-node-lease']));
+  });
+
+  it('evaluates -o jsonpath on the kubernetes service', async () => {
+    const r = await kubectl.run(['get', 'svc', 'kubernetes', '-o', 'jsonpath={.spec.clusterIP} {.spec.ports[0].port}']);
+    expect(r).toMatchObject({ exitCode: 0, stdout: '10.43.0.1 443' });
+  });
+
+  it('reports the server version and the current context', async () => {
+    const version = await kubectl.run(['version', '-o', 'json']);
+    expect(JSON.parse(version.stdout).serverVersion.gitVersion).toBe('v1.35.0+k3s1');
+    const ctx = await kubectl.run(['config', 'current-context']);
+    expect(ctx).toMatchObject({ exitCode: 0, stdout: 'k3d-lab' });
+  });
+
+  it('words a missing object like the real server', async () => {
+    const r = await kubectl.run(['get', 'ks', 'nope']);
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr).toContain('Error from server (NotFound): kustomizations.kustomize.toolkit.fluxcd.io "nope" not found');
+  });
+
+  it('applies a Kustomization: created, unchanged, then configured with a new generation', async () => {
+    const first = await kubectl.run(['apply', '-f', '-'], kustomization('apps'));
+    expect(first).toMatchObject({ exitCode: 0, stdout: 'kustomization.kustomize.toolkit.fluxcd.io/apps created' });
+    const again = await kubectl.run(['apply', '-f', '-'], kustomization('apps'));
+    expect(again).toMatchObject({ exitCode: 0, stdout: 'kustomization.kustomize.toolkit.fluxcd.io/apps unchanged' });
+    const changed = await kubectl.run(['apply', '-f', '-'], kustomization('apps', { interval: '5m' }));
+    expect(changed).toMatchObject({ exitCode: 0, stdout: 'kustomization.kustomize.toolkit.fluxcd.io/apps configured' });
+    const stored = server.store.get('kustomize.toolkit.fluxcd.io/v1', 'Kustomization', 'default', 'apps');
+    expect(stored?.spec).toMatchObject({ interval: '5m', prune: true });
+    expect(stored?.metadata.generation).toBe(2);
+    expect(stored?.metadata.annotations?.['kubectl.kubernetes.io/last-applied-configuration']).toContain('"5m"');
+  });
+
+  it('applies built-in kinds with strategic merge patches', async () => {
+    const deployment = (image: string, env: Array<{ name: string; value: string }>) => JSON.stringify({
+      apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web', namespace: 'default' },
+      spec: { selector: { matchLabels: { app: 'web' } }, template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'web', image, env }] } } },
+    });
+    expect((await kubectl.run(['apply', '-f', '-'], deployment('nginx:1', [{ name: 'A', value: '1' }, { name: 'B', value: '2' }]))).stdout).toBe('deployment.apps/web created');
+    const changed = await kubectl.run(['apply', '-f', '-'], deployment('nginx:2', [{ name: 'B', value: '3' }]));
+    expect(changed).toMatchObject({ exitCode: 0, stdout: 'deployment.apps/web configured' });
+    const stored = server.store.get('apps/v1', 'Deployment', 'default', 'web');
+    const container = ((stored?.spec as { template: { spec: { containers: Array<Record<string, unknown>> } } }).template.spec.containers)[0];
+    expect(container).toMatchObject({ name: 'web', image: 'nginx:2', env: [{ name: 'B', value: '3' }] });
+  });
+
+  it('server-side applies: created then updated', async () => {
+    const created = await kubectl.run(['apply', '--server-side', '-f', '-'], kustomization('ssa'));
+    expect(created).toMatchObject({ exitCode: 0, stdout: 'kustomization.kustomize.toolkit.fluxcd.io/ssa serverside-applied' });
+    const updated = await kubectl.run(['apply', '--server-side', '-f', '-'], kustomization('ssa', { path: './other' }));
+    expect(updated.exitCode).toBe(0);
+    expect(server.store.get('kustomize.toolkit.fluxcd.io/v1', 'Kustomization', 'default', 'ssa')?.spec).toMatchObject({ path: './other' });
+  });
+
+  it('rejects an unknown field with 422 naming it', async () => {
+    const r = await kubectl.run(['apply', '-f', '-'], kustomization('bad', { prunee: true }));
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr).toContain('The Kustomization "bad" is invalid: spec.prunee: Invalid value: field not declared in schema');
+    expect(server.store.get('kustomize.toolkit.fluxcd.io/v1', 'Kustomization', 'default', 'bad')).toBeUndefined();
+  });
+
+  it('answers raw HTTP with a 422 Status for Strict and a Warning header for Warn', async () => {
+    const post = (validation: string) => fetch(`${server.url}/apis/kustomize.toolkit.fluxcd.io/v1/namespaces/default/kustomizations?fieldValidation=${validation}`, {
+      method: 'POST', headers: { 'Content-Type': 'application/json' }, body: kustomization(`raw-${validation.toLowerCase()}`, { prunee: true }),
+    });
+    const strict = await post('Strict');
+    expect(strict.status).toBe(422);
+    const status = await strict.json() as { reason: string; message: string; details: { causes: Array<{ field: string; reason: string }> } };
+    expect(status.reason).toBe('Invalid');
+    expect(status.message).toBe('Kustomization.kustomize.toolkit.fluxcd.io "raw-strict" is invalid: spec.prunee: Invalid value: field not declared in schema');
+    expect(status.details.causes).toEqual([{ reason: 'FieldValueInvalid', field: 'spec.prunee', message: 'Invalid value: field not declared in schema' }]);
+    const warn = await post('Warn');
+    expect(warn.status).toBe(201);
+    expect(warn.headers.get('warning')).toBe('299 - "unknown field \\"spec.prunee\\""');
+    expect(((await warn.json()) as KubeObject).spec).not.toHaveProperty('prunee');
+  });
+
+  it('prints the CRD printer columns for kustomizations', async () => {
+    const ks = server.store.get('kustomize.toolkit.fluxcd.io/v1', 'Kustomization', 'default', 'apps') as KubeObject;
+    server.store.updateStatus({ ...ks, status: readyStatus('Applied revision: main@sha1:2c9b772e') });
+    const r = await kubectl.run(['get', 'kustomizations', '-A']);
+    expect(r.exitCode).toBe(0);
+    const lines = r.stdout.split('\n');
+    expect(lines[0]?.split(/\s{2,}/)).toEqual(['NAMESPACE', 'NAME', 'AGE', 'READY', 'STATUS']);
+    expect(lines.find((l) => /^default\s+apps\s/.test(l))?.split(/\s{2,}/)).toEqual(['default', 'apps', expect.stringMatching(/^\d+s$/), 'True', 'Applied revision: main@sha1:2c9b772e']);
+  });
+
+  it('waits for a condition set later through the store', async () => {
+    await kubectl.run(['apply', '-f', '-'], kustomization('waited'));
+    const waiting = kubectl.start(['wait', '--for=condition=Ready', 'kustomization/waited', '--timeout=30s']);
+    setTimeout(() => {
+      const ks = server.store.get('kustomize.toolkit.fluxcd.io/v1', 'Kustomization', 'default', 'waited') as KubeObject;
+      server.store.updateStatus({ ...ks, status: readyStatus('ok') });
+    }, 400);
+    const r = await waiting;
+    expect(r.exitCode).toBe(0);
+    expect(String(r.stdout)).toBe('kustomization.kustomize.toolkit.fluxcd.io/waited condition met');
+  });
+
+  it('deletes at once without finalizers', async () => {
+    await kubectl.run(['apply', '-f', '-'], kustomization('plain'));
+    const r = await kubectl.run(['delete', 'ks', 'plain']);
+    expect(r).toMatchObject({ exitCode: 0, stdout: 'kustomization.kustomize.toolkit.fluxcd.io "plain" deleted from default namespace' });
+    expect(server.store.get('kustomize.toolkit.fluxcd.io/v1', 'Kustomization', 'default', 'plain')).toBeUndefined();
+  });
+
+  it('keeps a finalized object until its last finalizer goes, and kubectl delete waits for that', async () => {
+    await kubectl.run(['apply', '-f', '-'], kustomization('held', {}, { finalizers: ['finalizers.fluxcd.io'] }));
+    let settled = false;
+    const deleting = kubectl.start(['delete', 'ks', 'held', '--timeout=30s']);
+    void deleting.then(() => { settled = true; });
+    await new Promise((resolve) => setTimeout(resolve, 800));
+    const held = server.store.get('kustomize.toolkit.fluxcd.io/v1', 'Kustomization', 'default', 'held') as KubeObject;
+    expect(held.metadata.deletionTimestamp).toEqual(expect.any(String));
+    expect(settled).toBe(false);
+    server.store.update({ ...held, metadata: { ...held.metadata, finalizers: [] } });
+    const r = await deleting;
+    expect(r.exitCode).toBe(0);
+    expect(String(r.stdout)).toContain('kustomization.kustomize.toolkit.fluxcd.io "held" deleted');
+    expect(server.store.get('kustomize.toolkit.fluxcd.io/v1', 'Kustomization', 'default', 'held')).toBeUndefined();
+  });
+
+  it('filters by label selectors', async () => {
+    for (const [name, tier] of [['l1', 'web'], ['l2', 'db'], ['l3', 'cache']]) {
+      server.store.create({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: name as string, namespace: 'default', labels: { tier: tier as string } }, data: {} });
+    }
+    const r = await kubectl.run(['get', 'cm', '-l', 'tier in (web,db),tier!=db', '-o', 'name']);
+    expect(r).toMatchObject({ exitCode: 0, stdout: 'configmap/l1' });
+  });
+});
