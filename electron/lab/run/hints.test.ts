@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'vitest';
+import { hintFor } from './hints';
+
+describe('hintFor', () => {
+  // Wordings from /work/shared/transcripts.
+  const cases: Array<[string, string, RegExp]> = [
+    ['docker', 'Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?', /start Docker Desktop/],
+    ['k3d', "ERRO[0000] Failed to get nodes for cluster 'dev': docker failed to list containers: Cannot connect to the Docker daemon at unix:///Users/x/.docker/run/docker.sock. Is the docker daemon running?", /start Docker Desktop/],
+    ['docker', 'permission denied while trying to connect to the docker API at unix:///var/run/docker.sock', /docker group/],
+    ['gh', '{"message": "Bad credentials", "documentation_url": "https://docs.github.com/rest", "status": "401"}', /GITHUB_TOKEN/],
+    ['gcloud', `ERROR: (gcloud.container.clusters.create) ResponseError: code=403, message=Insufficient regional quota to satisfy request: resource "SSD_TOTAL_GB"`, /out of quota/],
+    ['kubectl', 'Failed to unseal: no key could decrypt secret (foo)', /re-seal/],
+    ['kubeseal', 'error: cannot get sealed secret service: services "sealed-secrets-controller" not found', /sealed-secrets-controller/],
+    ['k3d', 'No preset version installed for command k3d\nasdf install k3d 5.8.3', /asdf has no version of k3d/],
+    ['gcloud', 'ERROR: (gcloud.iam.service-accounts.keys.create) FAILED_PRECONDITION: Key creation is not allowed on this service account.', /disableServiceAccountKeyCreation/],
+    ['kubectl', 'The connection to the server 0.0.0.0:6443 was refused - did you specify the right host or port?', /cluster API is not reachable/],
+  ];
+
+  it.each(cases)('%s: %s', (tool, output, expected) => {
+    expect(hintFor({ tool, output })).toMatch(expected);
+  });
+
+  it('names the tool when it could not be started', () => {
+    expect(hintFor({ tool: 'flux', code: 'ENOENT', output: '' })).toBe('flux is not installed or not on PATH: run the Tools step / asdf install');
+  });
+
+  it('has no hint for an unknown failure', () => {
+    expect(hintFor({ tool: 'kubectl', output: 'error: something nobody anticipated' })).toBeUndefined();
+  });
+});
