@@ -118,9 +118,9 @@ export function Terminal() {
   }
 
   return (
-    <section className="terminal" aria-label="Terminal output">
-      <div className="terminal-bar">
-        <div role="tablist" aria-label="Output streams" className="terminal-tabs" onKeyDown={onTabKey}>
+    <section className="output" aria-label="Terminal output">
+      <div className="output-bar">
+        <div role="tablist" aria-label="Output streams" className="output-tabs" onKeyDown={onTabKey}>
           {tabs.map((stream) => (
             <button
               key={stream || 'all'}
@@ -137,7 +137,7 @@ export function Terminal() {
           ))}
         </div>
         <form
-          className="terminal-tools"
+          className="output-tools"
           role="search"
           onSubmit={(e) => {
             e.preventDefault();
@@ -159,7 +159,7 @@ export function Terminal() {
           </span>
         </form>
       </div>
-      <div id="terminal-panel" role="tabpanel" aria-labelledby={tabId(active)} className="terminal-host" ref={hostRef} />
+      <div id="terminal-panel" role="tabpanel" aria-labelledby={tabId(active)} className="output-host" ref={hostRef} />
     </section>
   );
 }
