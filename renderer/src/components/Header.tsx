@@ -2,6 +2,7 @@
 import { useState } from 'react';
 import { useLabContext, useLabState } from './lab-context';
 import { errorMessage } from '../lib/errors';
+import { CloudCost } from './CloudCost';
 
 export function Header() {
   const { api } = useLabContext();
@@ -33,6 +34,7 @@ export function Header() {
           Rehearsal: simulated tools and clouds, nothing real is created or billed
         </p>
       ) : null}
+      <CloudCost />
       <p className={`connection connection-${connection}`} role="status" aria-live="polite">
         {connection === 'open' ? 'Connected' : connection === 'connecting' ? 'Connecting…' : 'Connection lost, reconnecting…'}
       </p>

@@ -4,6 +4,7 @@ import { allSteps } from '../store';
 import { elapsedMs, formatDuration, formatEstimate, statusLabels } from '../lib/format';
 import { CommandList } from './CommandList';
 import { InputsForm } from './InputsForm';
+import { LiveStatus } from './LiveStatus';
 import { SecretInput } from './SecretInput';
 import { StepActions } from './StepActions';
 import { StepErrorView } from './StepErrorView';
@@ -67,6 +68,7 @@ export function StepCard() {
       ))}
       <InputsForm key={`inputs-${step.id}`} fields={step.inputs} />
       <CommandList commands={step.commands} />
+      <LiveStatus />
     </main>
   );
 }
