@@ -209,3 +209,41 @@ describe('engine facade: running commands', () => {
     expect(notices[0]).toMatch(/not valid JSON.*moved to/);
   });
 });
+
+describe('engine facade: the real runner', () => {
+  it('runs a step\'s command, streams it masked, and cancel kills the process', async () => {
+    let pid = 0;
+    let announce!: () => void;
+    const started = new Promise<void>((resolve) => (announce = resolve));
+    const step: StepDefinition = {
+      ...commandStep('long', ['node']),
+      run: async (ctx) => {
+        const script = 'console.log("pid=" + process.pid + " " + process.env.GITHUB_TOKEN); setInterval(() => {}, 1000)';
+        await ctx.run(
+          { argv: [process.execPath, '-e', script], env: { GITHUB_TOKEN: ctx.secret('GITHUB_TOKEN')! } },
+          {
+            onLine: (_source, line) => {
+              const match = /pid=(\d+)/.exec(line);
+              if (match) {
+                pid = Number(match[1]);
+                announce();
+              }
+            },
+          },
+        );
+      },
+    };
+    const { engine, events } = engineWith({ env: { GITHUB_TOKEN: TOKEN, PATH: process.env.PATH }, steps: [step] });
+    await engine.start();
+    await engine.runStep({ stepId: 'long' });
+    await started;
+    expect(() => process.kill(pid, 0)).not.toThrow();
+    await engine.cancelStep({ stepId: 'long' });
+    await engine.whenIdle();
+    expect((await engine.getSnapshot({})).steps.long?.status).toBe('cancelled');
+    expect(() => process.kill(pid, 0)).toThrow();
+    const text = events.map((e) => (e.type === 'log' ? e.data : '')).join('');
+    expect(text).toContain(`pid=${pid} `);
+    expect(text).not.toContain(TOKEN);
+  });
+});

@@ -27,6 +27,7 @@ export interface FakeStep extends StepDefinition {
   /** Finishes the current attempt. */
   succeed(outputs?: Record<string, string>): void;
   fail(message: string): void;
+  failWith(error: unknown): void;
   runs: number;
   checks: number;
   aborted: number;
@@ -105,6 +106,10 @@ export function fakeStep(id: string, trace: Trace, options: FakeStepOptions = {}
     fail: (message) => {
       entered = deferred();
       gate.reject(new Error(message));
+    },
+    failWith: (error) => {
+      entered = deferred();
+      gate.reject(error);
     },
   };
   return step;

@@ -270,3 +270,32 @@ describe('scheduler: recheck on start', () => {
     expect(made.runs + lost.runs + gone.runs).toBe(0);
   });
 });
+
+describe('scheduler: errors', () => {
+  it('keeps the command, exit code, stderr tail and hint of a runner error in their own fields', async () => {
+    const t = new Trace();
+    const a = fakeStep('a', t);
+    const { scheduler, infos } = makeScheduler([a]);
+    scheduler.run('a');
+    await a.started();
+    expect(infos).toContainEqual(['a', expect.stringMatching(/^-- attempt 1, /)]);
+    const failure = Object.assign(new Error('k3d cluster create x failed with exit code 1\nFATA[0000] exists\nHint: delete it'), {
+      command: 'k3d cluster create x',
+      exitCode: 1,
+      signal: null,
+      stderrTail: 'FATA[0000] exists',
+      hint: 'delete it',
+      stdout: 'not kept',
+    });
+    a.failWith(failure);
+    await scheduler.whenIdle();
+    expect(scheduler.state('a').error).toEqual({
+      message: 'k3d cluster create x failed with exit code 1',
+      command: 'k3d cluster create x',
+      exitCode: 1,
+      signal: null,
+      stderrTail: 'FATA[0000] exists',
+      hint: 'delete it',
+    });
+  });
+});

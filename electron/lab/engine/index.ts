@@ -24,15 +24,16 @@ import { labSteps } from '../plan/lab-steps';
 import { Scheduler } from '../plan/scheduler';
 import type { StepContext, StepDefinition } from '../plan/step';
 import { SecretMasker } from '../run/mask';
+import { createRunner } from '../run/runner';
 import type { CommandResult, CommandSpec, OutputListener } from '../run/types';
 import { defaultDataDir } from '../state/data-dir';
 import { createStateStore, type LabState } from '../state/store';
 import { scriptFromJournal } from './export-script';
 import { createMemoryJournal } from './memory-journal';
-import type { CommandJournal, CommandRunner, Masker } from './ports';
+import type { CommandJournal, CommandRunner } from './ports';
 import { troubleshootCommand } from './troubleshoot';
 
-export type { CommandJournal, CommandRunner, Masker } from './ports';
+export type { CommandJournal, CommandRunner, JournalOutcome, JournalStart } from './ports';
 
 declare const __LAB_VERSION__: string | undefined;
 const APP_VERSION = typeof __LAB_VERSION__ === 'string' ? __LAB_VERSION__ : '0.0.0-dev';
@@ -45,7 +46,7 @@ export interface EngineOptions {
   runner?: CommandRunner;
   /** How many steps may run at the same time (default 2). */
   concurrency?: number;
-  masker?: Masker;
+  masker?: SecretMasker;
   journal?: CommandJournal;
   /** Milliseconds per log coalescing window (default 16). */
   logWindowMs?: number;
@@ -64,20 +65,14 @@ export interface Engine extends LabBackend {
   close(): Promise<void>;
 }
 
-/** Used until a host injects the process runner: says plainly that nothing can be executed. */
-const noRunner: CommandRunner = {
-  run: async (spec) => {
-    throw new Error(`No command runner is configured, so "${spec.argv[0]}" cannot run`);
-  },
-};
-
 export function createEngine(options: EngineOptions = {}): Engine {
   const env = options.env ?? process.env;
   const dataDir = path.resolve(options.dataDir ?? defaultDataDir(env));
   const steps = options.steps ?? labSteps();
-  const runner = options.runner ?? noRunner;
   const masker = options.masker ?? new SecretMasker();
-  const journal = options.journal ?? createMemoryJournal();
+  // The runner masks what it streams with the same masker, so a secret set later is hidden too.
+  const runner = options.runner ?? createRunner({ masker, baseEnv: env });
+  const journal = options.journal ?? createMemoryJournal((text) => masker.mask(text));
   const bus = createEventBus();
   const coalescer = createLogCoalescer((event) => bus.emit(event), options.logWindowMs);
   const logs = createStepLogs(path.join(dataDir, 'logs'), options.logCapBytes);
@@ -117,19 +112,8 @@ export function createEngine(options: EngineOptions = {}): Engine {
 
   function runCommand(stepId: string, spec: CommandSpec, signal: AbortSignal, listener?: OutputListener): Promise<CommandResult> {
     const stages = [spec.argv, ...(spec.pipeTo ?? []).map((stage) => stage.argv)];
-    const last = stages[stages.length - 1]!;
-    const argv = last.map((arg) => masker.mask(arg));
-    const pipeFrom = stages.length > 1 ? stages[0]!.map((arg) => masker.mask(arg)) : undefined;
-    info(stepId, `$ ${[...(pipeFrom ? [...pipeFrom, '|'] : []), ...argv].join(' ')}`);
-    const envNames = [...new Set([...Object.keys(spec.env ?? {}), ...(spec.pipeTo ?? []).flatMap((stage) => Object.keys(stage.env ?? {}))])];
-    const seq = journal.start({
-      stepId,
-      argv,
-      ...(pipeFrom ? { pipeFrom } : {}),
-      cwd: spec.cwd ?? process.cwd(),
-      envNames,
-      startedAt: new Date().toISOString(),
-    });
+    info(stepId, `$ ${stages.map((argv) => argv.join(' ')).join(' | ')}${spec.outputFile ? ` > ${spec.outputFile}` : ''}`);
+    const seq = journal.start({ stepId, argv: spec.argv, pipeTo: spec.pipeTo, env: spec.env, cwd: spec.cwd ?? process.cwd(), outputFile: spec.outputFile });
     return runner
       .run(
         { ...spec, signal: spec.signal ?? signal },
@@ -147,10 +131,11 @@ export function createEngine(options: EngineOptions = {}): Engine {
           return result;
         },
         (error: unknown) => {
-          const e = (error ?? {}) as { exitCode?: unknown; signal?: unknown };
+          const e = (error ?? {}) as { exitCode?: unknown; signal?: unknown; executable?: unknown };
           journal.finish(seq, {
             exitCode: typeof e.exitCode === 'number' ? e.exitCode : null,
             signal: typeof e.signal === 'string' ? e.signal : null,
+            ...(typeof e.executable === 'string' ? { executable: e.executable } : {}),
           });
           throw error;
         },

@@ -1,25 +1,34 @@
 /**
- * A journal kept in memory: the engine's default when no journal directory is wired in, and
- * the journal of tests. The persistent one (electron/lab/run/journal.ts) has the same shape.
+ * A journal kept in memory, for tests and for hosts that do not want one on disk. The
+ * persistent journal (electron/lab/run/journal.ts) has the same shape.
  */
 import type { JournalEntry } from '../../api/contract';
 import type { CommandJournal } from './ports';
 
-export function createMemoryJournal(now: () => Date = () => new Date()): CommandJournal {
+export function createMemoryJournal(mask: (text: string) => string = (t) => t, now: () => Date = () => new Date()): CommandJournal {
   const entries: JournalEntry[] = [];
   return {
     start(entry) {
+      const stages = [entry.argv, ...(entry.pipeTo ?? []).map((stage) => stage.argv)].map((argv) => argv.map(mask));
       const seq = entries.length + 1;
-      entries.push({ ...entry, seq });
+      entries.push({
+        seq,
+        stepId: entry.stepId,
+        argv: stages[stages.length - 1]!,
+        ...(stages.length > 1 ? { pipeFrom: stages[stages.length - 2]! } : {}),
+        cwd: entry.cwd ?? process.cwd(),
+        envNames: [...new Set([...Object.keys(entry.env ?? {}), ...(entry.pipeTo ?? []).flatMap((stage) => Object.keys(stage.env ?? {}))])],
+        startedAt: now().toISOString(),
+      });
       return seq;
     },
-    finish(seq, result) {
+    finish(seq, outcome) {
       const entry = entries[seq - 1];
       if (!entry) return;
       entry.endedAt = now().toISOString();
-      entry.exitCode = result.exitCode;
-      if (result.signal !== undefined) entry.signal = result.signal;
-      if (result.executable !== undefined) entry.executable = result.executable;
+      entry.exitCode = outcome.exitCode ?? null;
+      if (outcome.signal !== undefined) entry.signal = outcome.signal;
+      if (outcome.executable !== undefined) entry.executable = outcome.executable;
     },
     list() {
       return entries.map((entry) => ({ ...entry }));

@@ -1,6 +1,7 @@
 /**
  * What the engine needs from the outside, as small interfaces it receives rather than imports,
  * so tests swap in fakes without module mocking and the hosts choose the real implementations.
+ * The shapes match electron/lab/run (createRunner, openJournal).
  */
 import type { JournalEntry } from '../../api/contract';
 import type { CommandResult, CommandSpec, OutputListener } from '../run/types';
@@ -10,15 +11,19 @@ export interface CommandRunner {
   run(spec: CommandSpec, listener?: OutputListener): Promise<CommandResult>;
 }
 
-/** Hides secret values (and their encodings) in any text that leaves the engine. */
-export interface Masker {
-  register(value: string, options?: { name?: string }): void;
-  mask(text: string): string;
+/** A command as it starts: the journal keeps argv (masked) and env names, never env values. */
+export type JournalStart = { stepId: string } & Pick<CommandSpec, 'argv' | 'pipeTo' | 'env' | 'cwd' | 'outputFile'>;
+
+/** How it ended: a CommandResult or a runner error carry these fields. */
+export interface JournalOutcome {
+  exitCode?: number | null;
+  signal?: string | null;
+  executable?: string;
 }
 
 /** What ran, in order, for `lab export-script` and the journal view. */
 export interface CommandJournal {
-  start(entry: Omit<JournalEntry, 'seq'>): number;
-  finish(seq: number, result: { exitCode: number | null; signal?: string | null; executable?: string }): void;
+  start(entry: JournalStart): number;
+  finish(seq: number, outcome: JournalOutcome): void;
   list(): JournalEntry[];
 }

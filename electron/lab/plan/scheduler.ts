@@ -279,7 +279,9 @@ export class Scheduler {
     }
     const controller = new AbortController();
     this.running.set(id, controller);
-    this.update(id, { status: 'running', attempts: previous.attempts + 1, startedAt: this.now().toISOString() });
+    const startedAt = this.now().toISOString();
+    this.update(id, { status: 'running', attempts: previous.attempts + 1, startedAt });
+    this.options.info(id, `-- attempt ${previous.attempts + 1}, ${startedAt} --`);
     void this.execute(step, inputs, controller).then((next) => {
       this.running.delete(id);
       this.requested.delete(id);
@@ -332,6 +334,9 @@ export function toStepError(error: unknown): StepError {
   const out: StepError = { message: messageOf(error) };
   if (typeof error !== 'object' || error === null) return out;
   const e = error as Record<string, unknown>;
+  // A runner error's message repeats the stderr tail and hint below its first line; those
+  // travel in their own fields, so the message keeps only the sentence.
+  if (typeof e.command === 'string') out.message = out.message.split('\n')[0]!;
   if (typeof e.hint === 'string') out.hint = e.hint;
   if (typeof e.command === 'string') out.command = e.command;
   if (typeof e.exitCode === 'number' || e.exitCode === null) out.exitCode = e.exitCode as number | null;
