@@ -1,7 +1,6 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseAllDocuments, stringify } from 'yaml';
-import type { ToolIo } from '../bin/tool-io';
 import { fetchClusterCert, httpGet, loadClusterAccess } from '../sealed/cluster-cert';
 import { encryptionLabel, hybridEncrypt, publicKeyOf, type SealingScope } from '../sealed/crypto';
 import { scopeFromAnnotations, sealSecret, type SecretInput } from '../sealed/sealed-secret';
@@ -13,6 +12,15 @@ import { scopeFromAnnotations, sealSecret, type SecretInput } from '../sealed/se
  */
 
 export const KUBESEAL_VERSION = '0.36.6';
+
+/** Structurally the dispatcher's ToolIo: what the fake gets instead of `process`. */
+export interface ToolIo {
+  stdout: { write(chunk: string): unknown };
+  stderr: { write(chunk: string): unknown };
+  stdin: NodeJS.ReadableStream;
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+}
 
 interface Flags {
   cert?: string;
