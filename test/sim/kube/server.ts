@@ -83,7 +83,7 @@ function versionInfo(gitVersion: string): Record<string, unknown> {
 export async function startKubeApiServer(options: KubeApiServerOptions): Promise<KubeApiServer & { store: MemoryStore }> {
   const gitVersion = options.kubernetesVersion ?? 'v1.35.0+k3s1';
   const registry = new TypeRegistry();
-  const store = new MemoryStore(registry);
+  const store = new MemoryStore(registry, options.watchHistorySize);
   if (options.state) store.restore(options.state as SerializedState);
   else for (const o of defaultObjects(options, gitVersion)) store.createObject(o);
   for (const crd of readCrdFiles(options.crdFiles ?? [])) {
@@ -322,6 +322,9 @@ export async function startKubeApiServer(options: KubeApiServerOptions): Promise
       proxies.set(`${namespace}/${service}`, handler);
     },
     serialize: () => store.serialize(),
+    closeWatches: () => {
+      for (const stop of [...watches]) stop();
+    },
     close: async () => {
       for (const stop of [...watches]) stop();
       server.closeAllConnections();

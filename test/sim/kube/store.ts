@@ -32,7 +32,7 @@ export interface HistoryEntry {
   event: StoreEvent;
 }
 
-const HISTORY_LIMIT = 1000;
+const DEFAULT_HISTORY_SIZE = 1000;
 
 function now(): string {
   return new Date().toISOString().replace(/\.\d+Z$/, 'Z');
@@ -67,7 +67,7 @@ export class MemoryStore implements ObjectStore {
   /** Watches may resume from any resourceVersion at or after this one. */
   private oldestResumableRv = 0;
 
-  constructor(readonly registry: TypeRegistry) {}
+  constructor(readonly registry: TypeRegistry, private readonly historySize = DEFAULT_HISTORY_SIZE) {}
 
   get resourceVersion(): number {
     return this.rv;
@@ -168,7 +168,7 @@ export class MemoryStore implements ObjectStore {
   private emit(type: StoreEvent['type'], object: KubeObject): void {
     const entry: HistoryEntry = { rv: this.rv, key: storageKey(splitKind(object)), event: { type, object: clone(object) } };
     this.history.push(entry);
-    if (this.history.length > HISTORY_LIMIT) {
+    if (this.history.length > this.historySize) {
       const dropped = this.history.shift();
       if (dropped) this.oldestResumableRv = dropped.rv;
     }

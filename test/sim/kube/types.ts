@@ -104,6 +104,8 @@ export interface KubeApiServerOptions {
   port?: number;
   /** Nodes created at start (Ready, with the given roles), e.g. `k3d-lab-server-0` with `control-plane`. */
   nodes?: Array<{ name: string; roles?: string[] }>;
+  /** Changes kept for watches resuming from a resourceVersion; older ones answer 410 Expired (default 1000). */
+  watchHistorySize?: number;
 }
 
 /** Serves `GET /api/v1/namespaces/NS/services/[scheme:]NAME[:port]/proxy/PATH` for a simulated workload. */
@@ -116,5 +118,7 @@ export interface KubeApiServer {
   /** Registers a handler for the API server's service proxy (kubeseal fetches its certificate this way). */
   registerServiceProxy(namespace: string, service: string, handler: ServiceProxyHandler): void;
   serialize(): unknown;
+  /** Ends every open watch stream, as an API server timeout or restart does; clients re-watch. */
+  closeWatches(): void;
   close(): Promise<void>;
 }
