@@ -130,8 +130,11 @@ describe('engine facade: running commands', () => {
     const { entries } = await engine.getJournal({});
     expect(entries).toHaveLength(1);
     expect(entries[0]).toMatchObject({ stepId: 'hello', argv: ['flux', 'check', '--pre'], envNames: ['GITHUB_TOKEN'], exitCode: 0, executable: '/usr/bin/flux' });
+    const journalFile = fs.readFileSync(path.join(dir, 'journal.jsonl'), 'utf8');
+    expect(journalFile).toContain('"stepId":"hello"');
+    expect(journalFile).not.toContain(TOKEN);
     const { script } = await engine.exportScript({});
-    expect(script).toContain('# --- Title hello (hello)');
+    expect(script).toContain('Title hello (hello)');
     expect(script).toContain('flux check --pre');
     expect(script).not.toContain(TOKEN);
     expect((await engine.getSnapshot({})).steps.hello).toMatchObject({ status: 'succeeded', outputs: { result: 'yes' } });

@@ -24,16 +24,15 @@ import { labSteps } from '../plan/lab-steps';
 import { Scheduler } from '../plan/scheduler';
 import type { StepContext, StepDefinition } from '../plan/step';
 import { SecretMasker } from '../run/mask';
+import { exportScript, openJournal } from '../run/journal';
 import { createRunner } from '../run/runner';
 import type { CommandResult, CommandSpec, OutputListener } from '../run/types';
 import { defaultDataDir } from '../state/data-dir';
 import { createStateStore, type LabState } from '../state/store';
-import { scriptFromJournal } from './export-script';
-import { createMemoryJournal } from './memory-journal';
 import type { CommandJournal, CommandRunner } from './ports';
 import { troubleshootCommand } from './troubleshoot';
 
-export type { CommandJournal, CommandRunner, JournalOutcome, JournalStart } from './ports';
+export type { CommandJournal, CommandRunner, JournalOutcome, JournalRecord, JournalStart } from './ports';
 
 declare const __LAB_VERSION__: string | undefined;
 const APP_VERSION = typeof __LAB_VERSION__ === 'string' ? __LAB_VERSION__ : '0.0.0-dev';
@@ -72,7 +71,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
   const masker = options.masker ?? new SecretMasker();
   // The runner masks what it streams with the same masker, so a secret set later is hidden too.
   const runner = options.runner ?? createRunner({ masker, baseEnv: env });
-  const journal = options.journal ?? createMemoryJournal((text) => masker.mask(text));
+  const journal = options.journal ?? openJournal(dataDir, { masker });
   const bus = createEventBus();
   const coalescer = createLogCoalescer((event) => bus.emit(event), options.logWindowMs);
   const logs = createStepLogs(path.join(dataDir, 'logs'), options.logCapBytes);
@@ -319,7 +318,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
       return logs.read(stepId, offset, maxBytes);
     },
     getJournal: async () => ({ entries: journal.list() }),
-    exportScript: async () => ({ script: scriptFromJournal(journal.list(), titles) }),
+    exportScript: async () => ({ script: exportScript(journal.list(), titles) }),
     troubleshoot: async ({ request }) => troubleshoot(request),
   };
   return engine;
