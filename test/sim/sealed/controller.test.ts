@@ -1,3 +1,4 @@
+import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -104,6 +105,28 @@ describe('simulated sealed-secrets controller on a simulated API server', () => 
     expect(status.status).toBe('True');
     const events = server.store.list('v1', 'Event', 'default').filter((e) => (e.involvedObject as { name: string }).name === 'foobar');
     expect(events.map((e) => [e.type, e.reason, e.message])).toContainEqual(['Normal', 'Unsealed', 'SealedSecret unsealed successfully']);
+  });
+
+  it('the lab\'s test seal with real kubectl: create --dry-run | kubeseal | kubectl apply, then get sealedsecrets', async () => {
+    const kubectl = path.join(process.env.LAB_KUBE_TOOLS ?? '', 'kubectl');
+    const env = { PATH: process.env.PATH, HOME: dir, KUBECONFIG: kubeconfig, KUBECACHEDIR: path.join(dir, 'kube-cache') };
+    const run = (args: string[], input?: string): Promise<{ code: number; stdout: string; stderr: string }> =>
+      new Promise((resolve) => {
+        const child = execFile(kubectl, args, { env }, (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }));
+        child.stdin?.end(input ?? '');
+      });
+    const secret = await run(['create', 'secret', 'generic', 'labtest', '-n', 'default', '--dry-run=client', '-o', 'yaml', '--from-literal=foo=bar']);
+    expect(secret.code, secret.stderr).toBe(0);
+    const sealed = await seal(secret.stdout, ['--namespace', 'default']);
+    expect(sealed.code, sealed.stderr).toBe(0);
+    const applied = await run(['apply', '-f', '-'], sealed.stdout);
+    expect(applied.stdout.trim(), applied.stderr).toBe('sealedsecret.bitnami.com/labtest created');
+    await eventually(() => condition(server.store.get('bitnami.com/v1alpha1', 'SealedSecret', 'default', 'labtest')), 'Synced condition');
+    const listed = await run(['get', 'sealedsecrets', '-n', 'default', 'labtest']);
+    expect(listed.stdout.split('\n')[0]?.split(/\s+/)).toEqual(['NAME', 'STATUS', 'SYNCED', 'AGE']);
+    expect(listed.stdout.split('\n')[1]?.split(/\s+/).slice(0, 2)).toEqual(['labtest', 'True']);
+    const value = await run(['get', 'secret', 'labtest', '-n', 'default', '-o', 'jsonpath={.data.foo}']);
+    expect(Buffer.from(value.stdout, 'base64').toString()).toBe('bar');
   });
 
   it('recreates the Secret when someone deletes it', async () => {
