@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -121,6 +122,21 @@ describe('simulated GitHub git smart HTTP (real git http-backend)', () => {
     expect(repo?.commits[1]?.author).toMatchObject({ name: 'Alice', email: 'alice@example.com' });
     const head = (await git(['rev-parse', 'HEAD'], first)).stdout.trim();
     expect(repo?.commits[0]?.sha).toBe(head);
+  });
+
+  it('accepts the token as an http.extraHeader and a chunked (large) push', async () => {
+    const dir = path.join(work, 'extra-header');
+    const header = `http.extraHeader=Authorization: Basic ${Buffer.from(`x-access-token:${TOKEN}`).toString('base64')}`;
+    const cloned = await git(['-c', header, 'clone', 'https://github.com/alice/devflux.git', dir], work);
+    expect(cloned.code, cloned.stderr).toBe(0);
+    // Incompressible data above http.postBuffer makes git switch to Transfer-Encoding: chunked.
+    await writeFile(path.join(dir, 'blob.bin'), randomBytes(1_500_000));
+    await git(['add', 'blob.bin'], dir);
+    await git(['commit', '-q', '-m', 'Large file'], dir);
+    const pushed = await git(['-c', header, '-c', 'http.postBuffer=65536', 'push', 'origin', 'main'], dir);
+    expect(pushed.code, pushed.stderr).toBe(0);
+    const repo = (await gh.state()).repos.find((candidate) => candidate.fullName === 'alice/devflux');
+    expect(repo?.commits[0]).toMatchObject({ message: 'Large file', files: ['blob.bin'] });
   });
 
   it('refuses a push from a token that can read but not write (403)', async () => {
