@@ -250,3 +250,23 @@ describe('engine facade: the real runner', () => {
     expect(text).not.toContain(TOKEN);
   });
 });
+
+describe('engine facade: resources', () => {
+  it('keeps the latest status per object for snapshots and emits only changes', async () => {
+    const { engine, events } = engineWith();
+    const ks = { cluster: 'k3d-crossplane', kind: 'Kustomization', namespace: 'flux-system', name: 'security', ready: false, message: 'reconciling' };
+    engine.reportResource(ks);
+    engine.reportResource({ ...ks });
+    engine.reportResource({ ...ks, ready: true, message: 'Applied revision: main@sha1:696f056d' });
+    engine.reportResource({ ...ks, name: 'apps', ready: null, message: 'waiting' });
+    expect(events.filter((e) => e.type === 'resource')).toHaveLength(3);
+    const listed = (await engine.getSnapshot({})).resources;
+    expect(listed.map((r) => [r.name, r.ready])).toEqual([
+      ['security', true],
+      ['apps', null],
+    ]);
+    engine.reportResource({ ...ks, deleted: true });
+    expect((await engine.getSnapshot({})).resources.map((r) => r.name)).toEqual(['apps']);
+    expect(events.filter((e) => e.type === 'resource')).toHaveLength(4);
+  });
+});

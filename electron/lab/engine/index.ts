@@ -10,6 +10,7 @@ import {
   LabApiError,
   type LabEvent,
   type LabResult,
+  type ResourceStatus,
   type Snapshot,
   type StepState,
   type TroubleshootRequest,
@@ -19,6 +20,7 @@ import { fieldIssues, partialLabInputsSchema, secretNames, type LabInputs, type 
 import { createEventBus, type LabEventListener } from '../events/bus';
 import { createLogCoalescer, type LogSource } from '../events/coalescer';
 import { createStepLogs } from '../events/log-files';
+import { createResourceBoard } from '../events/resources';
 import { phases as cataloguePhases } from '../plan/catalogue';
 import { labSteps } from '../plan/lab-steps';
 import { Scheduler } from '../plan/scheduler';
@@ -60,6 +62,8 @@ export interface Engine extends LabBackend {
   start(): Promise<{ notices: string[] }>;
   /** Resolves when no step runs and none can start (the rest done, held or not asked for). */
   whenIdle(): Promise<void>;
+  /** Publishes a watched object's status (kube watchers, the cloud ledger): kept for snapshots, sent as a `resource` event when it changed. */
+  reportResource(status: ResourceStatus): void;
   /** Cancels what runs, waits for it to stop, flushes logs. */
   close(): Promise<void>;
 }
@@ -83,6 +87,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
     ...cataloguePhases.filter((phase) => stepPhases.has(phase.id)),
     ...[...stepPhases].filter((id) => !cataloguePhases.some((phase) => phase.id === id)).map((id) => ({ id, title: id })),
   ];
+  const resources = createResourceBoard();
   const troubleshootRuns = new Set<string>();
   let troubleshootCount = 0;
 
@@ -214,7 +219,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
       steps: stepStates,
       inputs: current.inputs,
       secrets: secretFlags(),
-      resources: [],
+      resources: resources.list(),
     };
   }
 
@@ -270,6 +275,9 @@ export function createEngine(options: EngineOptions = {}): Engine {
       return started;
     },
     whenIdle: () => ready().whenIdle(),
+    reportResource(status) {
+      if (resources.update(status)) bus.emit({ type: 'resource', resource: status });
+    },
     async close() {
       if (closed) return;
       if (scheduler) {
