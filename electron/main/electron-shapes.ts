@@ -25,7 +25,6 @@ export type BrowserWindowShape = {
   restore(): void;
   focus(): void;
   show(): void;
-  loadFile(path: string): Promise<void>;
   loadURL(url: string): Promise<void>;
   once(event: 'ready-to-show', listener: () => void): unknown;
   on(event: 'closed', listener: () => void): unknown;
@@ -67,6 +66,10 @@ export type ElectronMainShape = {
   };
   ipcMain: {
     handle(channel: string, listener: (event: { senderFrame: FrameShape | null }, message: unknown) => Promise<unknown>): void;
+  };
+  protocol: {
+    registerSchemesAsPrivileged(schemes: Array<{ scheme: string; privileges: { standard: boolean; secure: boolean } }>): void;
+    handle(scheme: string, handler: (request: Request) => Promise<Response>): void;
   };
   session: { defaultSession: SessionShape };
   shell: { openExternal(url: string): Promise<void> };

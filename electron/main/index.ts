@@ -8,10 +8,13 @@ import { join } from 'node:path';
 import { ipcChannels } from '../api/methods';
 import { createEngine } from '../lab/engine';
 import type { ElectronMainShape, BrowserWindowShape } from './electron-shapes';
+import { appSchemePrivileges, serveAppRequest } from './app-protocol';
 import { createIpcRequestHandler } from './ipc';
 import { createSecretVault, restoreRememberedSecrets, withRememberedSecrets } from './secret-vault';
 import {
+  appEntryUrl,
   appLocation,
+  appScheme,
   navigationGuard,
   permissionCheckHandler,
   permissionRequestHandler,
@@ -20,7 +23,7 @@ import {
   withCspHeader,
 } from './security';
 
-const { app, BrowserWindow, ipcMain, session, shell, safeStorage } = require('electron') as ElectronMainShape;
+const { app, BrowserWindow, ipcMain, protocol, session, shell, safeStorage } = require('electron') as ElectronMainShape;
 
 /** How long quitting waits for running commands to stop before giving up on them. */
 const CLOSE_GRACE_MS = 5_000;
@@ -29,6 +32,8 @@ const log = (message: string) => process.stderr.write(`gitops-lab: ${message}\n`
 
 // Renderers are sandboxed even if a future window forgets to ask for it.
 app.enableSandbox();
+// Must happen before `ready`: the page's scheme (see app-protocol.ts for why not file://).
+protocol.registerSchemesAsPrivileged([{ scheme: appScheme, privileges: appSchemePrivileges }]);
 
 if (!app.requestSingleInstanceLock()) {
   // A second copy would run a second engine on the same state and clusters.
@@ -74,15 +79,16 @@ function startApp(): void {
     opened.on('closed', () => {
       if (mainWindow === opened) mainWindow = undefined;
     });
-    const loading = location.kind === 'dev' && devServerUrl ? opened.loadURL(devServerUrl) : opened.loadFile(join(rendererDir, 'index.html'));
+    const loading = opened.loadURL(location.kind === 'dev' && devServerUrl ? devServerUrl : appEntryUrl);
     loading.catch((error: unknown) => log(`could not load the app page: ${String(error)}`));
   }
 
   app
     .whenReady()
     .then(async () => {
+      protocol.handle(appScheme, (request) => serveAppRequest(request, rendererDir));
       const { defaultSession } = session;
-      // The page also carries the policy in a <meta> tag, because file:// responses have no headers.
+      // The app scheme sends the CSP itself; this covers the dev server, whatever it sends.
       defaultSession.webRequest.onHeadersReceived((details, callback) => callback({ responseHeaders: withCspHeader(details.responseHeaders) }));
       defaultSession.setPermissionRequestHandler(permissionRequestHandler);
       defaultSession.setPermissionCheckHandler(permissionCheckHandler);

@@ -4,11 +4,15 @@
  * access to the LabApi is the app's own page, loaded from the app's own files (or, in
  * development, from the local dev server); everything else is denied by default.
  */
-import { fileURLToPath } from 'node:url';
-import { isAbsolute, relative, resolve } from 'node:path';
+import { resolve } from 'node:path';
+
+/** The app's own scheme and host: its page is `app://gitops-lab/index.html` (see app-protocol.ts). */
+export const appScheme = 'app';
+export const appHost = 'gitops-lab';
+export const appEntryUrl = `${appScheme}://${appHost}/index.html`;
 
 /** Where the app's page comes from: its bundled files, or the dev server in development. */
-export type AppLocation = { kind: 'file'; rendererDir: string } | { kind: 'dev'; origin: string };
+export type AppLocation = { kind: 'bundle'; rendererDir: string } | { kind: 'dev'; origin: string };
 
 /** Hosts a development server may run on; a remote "dev server" would hand the page to someone else. */
 const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
@@ -18,7 +22,7 @@ const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
  * packaged, so an environment variable can never point an installed app at another origin.
  */
 export function appLocation(rendererDir: string, devServerUrl: string | undefined, isPackaged: boolean): AppLocation {
-  if (!devServerUrl || isPackaged) return { kind: 'file', rendererDir: resolve(rendererDir) };
+  if (!devServerUrl || isPackaged) return { kind: 'bundle', rendererDir: resolve(rendererDir) };
   const url = new URL(devServerUrl);
   if ((url.protocol !== 'http:' && url.protocol !== 'https:') || !LOOPBACK_HOSTS.has(url.hostname)) {
     throw new Error(`ELECTRON_RENDERER_URL must be an http(s) address on this machine, not ${url.origin}`);
@@ -34,22 +38,16 @@ function parseUrl(url: string): URL | undefined {
   }
 }
 
-/** True for the app's own page: a file inside the renderer directory, or the dev server's origin. */
+/**
+ * True for the app's own page: served from the app scheme (which answers only for files in the
+ * renderer directory), or from the dev server's origin in development. Never file://, where any
+ * file on the disk would count as "the app".
+ */
 export function isAppUrl(url: string, location: AppLocation): boolean {
   const parsed = parseUrl(url);
   if (!parsed) return false;
   if (location.kind === 'dev') return parsed.origin === location.origin;
-  // A host in a file URL means a network share (file://server/...), never the app's files.
-  if (parsed.protocol !== 'file:' || parsed.host !== '') return false;
-  let path: string;
-  try {
-    path = fileURLToPath(parsed);
-  } catch {
-    // Encoded separators and similar tricks are refused by fileURLToPath; refuse them too.
-    return false;
-  }
-  const rel = relative(location.rendererDir, path);
-  return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel);
+  return parsed.protocol === `${appScheme}:` && parsed.host === appHost && !parsed.username && !parsed.password;
 }
 
 /** What Electron's BrowserWindow constructor needs from us; the glue adds nothing security-relevant. */

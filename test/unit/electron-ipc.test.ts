@@ -1,13 +1,12 @@
 import { describe, expect, it, vi } from 'vitest';
-import { pathToFileURL } from 'node:url';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { createIpcRequestHandler } from '../../electron/main/ipc';
 import type { LabBackend } from '../../electron/api/dispatch';
-import type { AppLocation } from '../../electron/main/security';
+import { appEntryUrl, type AppLocation } from '../../electron/main/security';
 
 const rendererDir = resolve('/app/out/renderer');
-const location: AppLocation = { kind: 'file', rendererDir };
-const appFrame = { url: pathToFileURL(join(rendererDir, 'index.html')).href, parent: null };
+const location: AppLocation = { kind: 'bundle', rendererDir };
+const appFrame = { url: appEntryUrl, parent: null };
 
 function fakeBackend() {
   const ok = vi.fn(async () => ({ ok: true as const }));

@@ -62,13 +62,17 @@ const session = { defaultSession: {
   setPermissionCheckHandler: (h) => { record.permissionCheck = h; },
 } };
 const ipcMain = { handle: (channel, handler) => { record.ipc = { channel, handler }; } };
+const protocol = {
+  registerSchemesAsPrivileged: (schemes) => { record.calls.push('registerSchemesAsPrivileged'); record.schemes = schemes; },
+  handle: (scheme, handler) => { record.protocolHandler = { scheme, handler }; },
+};
 const shell = { openExternal: async (url) => { record.openedExternally.push(url); } };
 const safeStorage = {
   isEncryptionAvailable: () => false,
   encryptString: () => { throw new Error('unavailable'); },
   decryptString: () => { throw new Error('unavailable'); },
 };
-module.exports = { app, BrowserWindow, session, ipcMain, shell, safeStorage };
+module.exports = { app, BrowserWindow, session, ipcMain, protocol, shell, safeStorage };
 `;
 
 /** Drives the app through start-up, the guards and an IPC round trip, then prints what happened. */
@@ -84,13 +88,16 @@ require(process.env.FAKE_MAIN);
   if (win) {
     win.handlers['ready-to-show']?.();
     report.window = { options: win.options, loaded: win.loaded, shown: !!win.shown };
-    const page = require('node:url').pathToFileURL(win.loaded.file).href;
+    const page = win.loaded.url;
+    const served = await record.protocolHandler.handler(new Request('app://gitops-lab/index.html'));
+    report.protocol = { scheme: record.protocolHandler.scheme, schemes: record.schemes, status: served.status, csp: served.headers.get('content-security-policy'), body: await served.text() };
     const h = record.contentsHandlers;
     const prevented = (handler, ...args) => { let p = false; handler({ preventDefault: () => { p = true; } }, ...args); return p; };
     report.navigation = {
       away: prevented(h['will-navigate'], 'https://evil.example/'),
       redirectAway: prevented(h['will-redirect'], 'file:///etc/passwd'),
       self: prevented(h['will-navigate'], page),
+      pageAsFile: prevented(h['will-navigate'], require('node:url').pathToFileURL(process.env.FAKE_APP_PATH + '/out/renderer/index.html').href),
       webview: prevented(h['will-attach-webview'], {}, {}),
     };
     report.windowOpen = [h.windowOpen({ url: 'https://github.com/' }), h.windowOpen({ url: 'file:///etc/passwd' })];
@@ -145,6 +152,8 @@ beforeAll(async () => {
   await writeFile(join(root, 'node_modules/electron/index.js'), fakeElectron);
   await writeFile(join(root, 'harness.cjs'), harness);
   await mkdir(join(root, 'user-data'));
+  await mkdir(join(root, 'out/renderer'), { recursive: true });
+  await writeFile(join(root, 'out/renderer/index.html'), '<!doctype html><title>GitOps Lab</title>');
 });
 
 afterAll(async () => {
@@ -159,17 +168,24 @@ describe('the main process wiring', () => {
       FAKE_USER_DATA: join(root, 'user-data'),
     });
     const report = JSON.parse(stdout);
-    expect(report.calls.slice(0, 2)).toEqual(['enableSandbox', 'requestSingleInstanceLock']);
+    expect(report.calls.slice(0, 3)).toEqual(['enableSandbox', 'registerSchemesAsPrivileged', 'requestSingleInstanceLock']);
     expect(report.calls).toContain('getPath:userData');
     expect(report.windowCount).toBe(1);
 
     const { options, loaded, shown } = report.window;
     expect(options.webPreferences).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false });
     expect(options.webPreferences.preload).toBe(join(root, 'out/preload/index.cjs'));
-    expect(loaded).toEqual({ file: join(root, 'out/renderer/index.html') });
+    expect(loaded).toEqual({ url: 'app://gitops-lab/index.html' });
+    expect(report.protocol).toEqual({
+      scheme: 'app',
+      schemes: [{ scheme: 'app', privileges: { standard: true, secure: true } }],
+      status: 200,
+      csp: contentSecurityPolicy(),
+      body: '<!doctype html><title>GitOps Lab</title>',
+    });
     expect(shown).toBe(true);
 
-    expect(report.navigation).toEqual({ away: true, redirectAway: true, self: false, webview: true });
+    expect(report.navigation).toEqual({ away: true, redirectAway: true, self: false, pageAsFile: true, webview: true });
     expect(report.windowOpen).toEqual([{ action: 'deny' }, { action: 'deny' }]);
     expect(report.openedExternally).toEqual(['https://github.com/']);
     expect(report.headers['Content-Security-Policy']).toEqual([contentSecurityPolicy()]);
@@ -194,7 +210,7 @@ describe('the main process wiring', () => {
       FAKE_LOCK: 'taken',
     });
     const report = JSON.parse(stdout);
-    expect(report.calls).toEqual(['enableSandbox', 'requestSingleInstanceLock', 'quit']);
+    expect(report.calls).toEqual(['enableSandbox', 'registerSchemesAsPrivileged', 'requestSingleInstanceLock', 'quit']);
     expect(report.windowCount).toBe(0);
   });
 });

@@ -2,6 +2,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { pathToFileURL } from 'node:url';
 import { join, resolve } from 'node:path';
 import {
+  appEntryUrl,
   appLocation,
   contentSecurityPolicy,
   isAppUrl,
@@ -16,8 +17,8 @@ import {
 } from '../../electron/main/security';
 
 const rendererDir = resolve('/opt/gitops-lab/resources/app.asar/out/renderer');
-const fileApp: AppLocation = { kind: 'file', rendererDir };
-const indexUrl = pathToFileURL(join(rendererDir, 'index.html')).href;
+const bundleApp: AppLocation = { kind: 'bundle', rendererDir };
+const indexUrl = appEntryUrl;
 const devApp: AppLocation = { kind: 'dev', origin: 'http://localhost:5173' };
 
 describe('windowOptions', () => {
@@ -122,24 +123,24 @@ describe('contentSecurityPolicy', () => {
 
 describe('isAppUrl and appLocation', () => {
   it('accepts the app page and files beside it, with query and hash', () => {
-    expect(isAppUrl(indexUrl, fileApp)).toBe(true);
-    expect(isAppUrl(`${indexUrl}?x=1#/phase/2`, fileApp)).toBe(true);
-    expect(isAppUrl(pathToFileURL(join(rendererDir, 'assets', 'a.js')).href, fileApp)).toBe(true);
+    expect(indexUrl).toBe('app://gitops-lab/index.html');
+    expect(isAppUrl(indexUrl, bundleApp)).toBe(true);
+    expect(isAppUrl(`${indexUrl}?x=1#/phase/2`, bundleApp)).toBe(true);
+    expect(isAppUrl('app://gitops-lab/assets/a.js', bundleApp)).toBe(true);
   });
 
   it.each([
+    ['the same page as a file URL', pathToFileURL(join(rendererDir, 'index.html')).href],
     ['a file outside the renderer dir', 'file:///etc/passwd'],
-    ['a sibling dir with the same prefix', pathToFileURL(`${rendererDir}-evil/index.html`).href],
-    ['a dot-dot escape', `${pathToFileURL(rendererDir).href}/../../secret.html`],
-    ['an encoded dot-dot escape', `${pathToFileURL(rendererDir).href}/%2e%2e/%2e%2e/secret.html`],
-    ['an encoded slash', `${pathToFileURL(rendererDir).href}/..%2F..%2Fsecret.html`],
-    ['the renderer dir itself', pathToFileURL(rendererDir).href],
-    ['a network share', `file://server${rendererDir}/index.html`],
+    ['another host on the app scheme', 'app://evil/index.html'],
+    ['the app host with a port', 'app://gitops-lab:99/index.html'],
+    ['the app host with credentials', 'app://user:pw@gitops-lab/index.html'],
+    ['another scheme with the app host', 'https://gitops-lab/index.html'],
     ['a web page', 'https://example.com/index.html'],
     ['javascript', 'javascript:alert(1)'],
     ['garbage', 'not a url'],
   ])('refuses %s', (_what, url) => {
-    expect(isAppUrl(url, fileApp)).toBe(false);
+    expect(isAppUrl(url, bundleApp)).toBe(false);
   });
 
   it('in development accepts only the dev server origin', () => {
@@ -153,8 +154,8 @@ describe('isAppUrl and appLocation', () => {
   it('uses the dev server only when unpackaged and on loopback', () => {
     expect(appLocation('/r', 'http://localhost:5173/', false)).toEqual({ kind: 'dev', origin: 'http://localhost:5173' });
     expect(appLocation('/r', 'http://127.0.0.1:5173', false)).toEqual({ kind: 'dev', origin: 'http://127.0.0.1:5173' });
-    expect(appLocation('/r', 'http://localhost:5173/', true)).toEqual({ kind: 'file', rendererDir: resolve('/r') });
-    expect(appLocation('/r', undefined, false)).toEqual({ kind: 'file', rendererDir: resolve('/r') });
+    expect(appLocation('/r', 'http://localhost:5173/', true)).toEqual({ kind: 'bundle', rendererDir: resolve('/r') });
+    expect(appLocation('/r', undefined, false)).toEqual({ kind: 'bundle', rendererDir: resolve('/r') });
     expect(() => appLocation('/r', 'http://example.com:5173/', false)).toThrow(/on this machine/);
     expect(() => appLocation('/r', 'file:///tmp/index.html', false)).toThrow(/on this machine/);
   });
@@ -163,7 +164,7 @@ describe('isAppUrl and appLocation', () => {
 describe('navigationGuard', () => {
   it('prevents and logs every navigation away from the app page', () => {
     const log = vi.fn();
-    const guard = navigationGuard(fileApp, log);
+    const guard = navigationGuard(bundleApp, log);
     for (const url of ['https://github.com/', 'file:///etc/passwd', 'javascript:alert(1)', 'http://localhost:5173/']) {
       const event = { preventDefault: vi.fn() };
       guard(event, url);
@@ -175,7 +176,7 @@ describe('navigationGuard', () => {
 
   it('lets the app page reload itself', () => {
     const event = { preventDefault: vi.fn() };
-    navigationGuard(fileApp)(event, indexUrl);
+    navigationGuard(bundleApp)(event, indexUrl);
     expect(event.preventDefault).not.toHaveBeenCalled();
   });
 });
@@ -215,17 +216,18 @@ describe('permissions', () => {
 
 describe('isTrustedSender', () => {
   it('trusts only the top frame of the app page', () => {
-    expect(isTrustedSender({ url: indexUrl, parent: null }, fileApp)).toBe(true);
+    expect(isTrustedSender({ url: indexUrl, parent: null }, bundleApp)).toBe(true);
     expect(isTrustedSender({ url: 'http://localhost:5173/', parent: null }, devApp)).toBe(true);
   });
 
   it.each([
     ['a sub-frame of the app page', { url: indexUrl, parent: { url: indexUrl, parent: null } }],
     ['a foreign page in the top frame', { url: 'https://example.com/', parent: null }],
-    ['a local file outside the app', { url: 'file:///tmp/evil.html', parent: null }],
+    ['a local file', { url: 'file:///tmp/evil.html', parent: null }],
+    ['the app page loaded as a file', { url: pathToFileURL(join(rendererDir, 'index.html')).href, parent: null }],
     ['a destroyed frame', null],
     ['a missing frame', undefined],
   ])('refuses %s', (_what, frame) => {
-    expect(isTrustedSender(frame, fileApp)).toBe(false);
+    expect(isTrustedSender(frame, bundleApp)).toBe(false);
   });
 });
