@@ -9,7 +9,7 @@ import { useStore } from 'zustand';
 import type { LabApi, LabEvent, Snapshot, StepView } from '../../electron/api/contract';
 import type { ConnectionState, LabClient } from './api/client';
 import { applyEvent } from './lib/apply-event';
-import { LogBook } from './lib/log-book';
+import { ALL_STREAM, LogBook } from './lib/log-book';
 
 export interface LabState {
   snapshot: Snapshot | null;
@@ -21,7 +21,13 @@ export interface LabState {
   streams: string[];
   /** The last failed request (Run, Skip ...), shown until the next one. */
   actionError: string | null;
+  /** The terminal tab on show: a stream id, or ALL_STREAM. */
+  terminalStream: string;
+  /** Names for streams that are not steps, e.g. troubleshooting runs. */
+  streamLabels: Record<string, string>;
   select(stepId: string): void;
+  showStream(stream: string): void;
+  nameStream(stream: string, label: string): void;
   setActionError(message: string | null): void;
 }
 
@@ -49,8 +55,8 @@ export function defaultSelection(snapshot: Snapshot): string | null {
   return pick?.id ?? null;
 }
 
-export function streamLabel(snapshot: Snapshot | null, stream: string): string {
-  return allSteps(snapshot).find((s) => s.id === stream)?.title ?? stream;
+export function streamLabel(snapshot: Snapshot | null, stream: string, labels: Record<string, string> = {}): string {
+  return allSteps(snapshot).find((s) => s.id === stream)?.title ?? labels[stream] ?? stream;
 }
 
 export function createLab(client: LabClient): Lab {
@@ -62,14 +68,18 @@ export function createLab(client: LabClient): Lab {
     selectedStepId: null,
     streams: [],
     actionError: null,
+    terminalStream: ALL_STREAM,
+    streamLabels: {},
     select: (stepId) => set({ selectedStepId: stepId }),
+    showStream: (stream) => set({ terminalStream: stream }),
+    nameStream: (stream, label) => set((s) => ({ streamLabels: { ...s.streamLabels, [stream]: label } })),
     setActionError: (message) => set({ actionError: message }),
   }));
 
   function onEvent(event: LabEvent): void {
     if (event.type === 'log') {
-      const { snapshot } = store.getState();
-      if (logs.append(event.stream, event.source, event.data, streamLabel(snapshot, event.stream))) {
+      const { snapshot, streamLabels } = store.getState();
+      if (logs.append(event.stream, event.source, event.data, streamLabel(snapshot, event.stream, streamLabels))) {
         store.setState((s) => ({ streams: [...s.streams, event.stream] }));
       }
       return;

@@ -12,6 +12,8 @@ export function StepActions({ stepId, status }: { stepId: string; status: StepSt
   const { api } = useLabContext();
   const online = useLabState((s) => s.connection === 'open');
   const setActionError = useLabState((s) => s.setActionError);
+  const hasOutput = useLabState((s) => s.streams.includes(stepId));
+  const showStream = useLabState((s) => s.showStream);
   const [busy, setBusy] = useState(false);
   const [askingReason, setAskingReason] = useState(false);
   const [reason, setReason] = useState('');
@@ -32,6 +34,11 @@ export function StepActions({ stepId, status }: { stepId: string; status: StepSt
     }
   }
 
+  /** Starting a step also brings its output into view, where the person will look next. */
+  async function start(request: (api: LabApi) => Promise<unknown>): Promise<void> {
+    if (await act(request)) showStream(stepId);
+  }
+
   async function onSkip(event: FormEvent): Promise<void> {
     event.preventDefault();
     if (!reason.trim()) return;
@@ -45,10 +52,10 @@ export function StepActions({ stepId, status }: { stepId: string; status: StepSt
   return (
     <div className="actions">
       <div className="action-row">
-        <button type="button" className={can.run ? 'primary' : undefined} disabled={disabled || !can.run} onClick={() => void act((a) => a.runStep({ stepId }))}>
+        <button type="button" className={can.run ? 'primary' : undefined} disabled={disabled || !can.run} onClick={() => void start((a) => a.runStep({ stepId }))}>
           Run
         </button>
-        <button type="button" className={can.retry ? 'primary' : undefined} disabled={disabled || !can.retry} onClick={() => void act((a) => a.retryStep({ stepId }))}>
+        <button type="button" className={can.retry ? 'primary' : undefined} disabled={disabled || !can.retry} onClick={() => void start((a) => a.retryStep({ stepId }))}>
           Retry
         </button>
         <button type="button" disabled={disabled || !can.skip} aria-expanded={askingReason} onClick={() => setAskingReason((v) => !v)}>
@@ -57,6 +64,11 @@ export function StepActions({ stepId, status }: { stepId: string; status: StepSt
         <button type="button" disabled={disabled || !can.cancel} onClick={() => void act((a) => a.cancelStep({ stepId }))}>
           Cancel
         </button>
+        {hasOutput ? (
+          <button type="button" className="link-button" onClick={() => showStream(stepId)}>
+            Show output
+          </button>
+        ) : null}
       </div>
       {askingReason && can.skip ? (
         <form className="skip-form" onSubmit={(e) => void onSkip(e)}>

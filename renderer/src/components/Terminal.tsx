@@ -24,7 +24,9 @@ export function Terminal() {
   const { logs } = useLabContext();
   const streams = useLabState((s) => s.streams);
   const snapshot = useLabState((s) => s.snapshot);
-  const [active, setActive] = useState<string>(ALL_STREAM);
+  const labels = useLabState((s) => s.streamLabels);
+  const active = useLabState((s) => s.terminalStream);
+  const showStream = useLabState((s) => s.showStream);
   const [query, setQuery] = useState('');
   const [searchState, setSearchState] = useState('');
   const hostRef = useRef<HTMLDivElement>(null);
@@ -75,15 +77,21 @@ export function Terminal() {
     };
   }, [logs]);
 
-  function show(stream: string): void {
-    setActive(stream);
-    activeRef.current = stream;
+  // Whoever picks the tab (a tab click, a card's "Show output", a troubleshooting run), the
+  // terminal replays that stream's history and then follows it live.
+  useEffect(() => {
+    if (activeRef.current === active) return;
+    activeRef.current = active;
     const term = termRef.current;
     if (!term) return;
     term.reset();
     term.write('\x1b[?25l');
-    if (logs.wasTruncated(stream)) term.write('\x1b[2m… earlier output dropped to save memory …\x1b[0m\n');
-    term.write(logs.history(stream));
+    if (logs.wasTruncated(active)) term.write('\x1b[2m… earlier output dropped to save memory …\x1b[0m\n');
+    term.write(logs.history(active));
+  }, [active, logs]);
+
+  function show(stream: string): void {
+    showStream(stream);
   }
 
   function find(backwards: boolean): void {
@@ -107,11 +115,13 @@ export function Terminal() {
     }
   }
 
-  const tabs = [ALL_STREAM, ...streams];
+  // A step just started has a tab before its first line of output arrives.
+  const tabs = [ALL_STREAM, ...streams, ...(active !== ALL_STREAM && !streams.includes(active) ? [active] : [])];
   function onTabKey(event: KeyboardEvent<HTMLDivElement>): void {
     if (event.key !== 'ArrowRight' && event.key !== 'ArrowLeft') return;
     event.preventDefault();
-    const index = tabs.indexOf(active);
+    const focused = (document.activeElement as HTMLElement | null)?.dataset.stream;
+    const index = tabs.indexOf(focused ?? active);
     const next = tabs[(index + (event.key === 'ArrowRight' ? 1 : tabs.length - 1)) % tabs.length] ?? ALL_STREAM;
     show(next);
     document.getElementById(tabId(next))?.focus();
@@ -125,6 +135,7 @@ export function Terminal() {
             <button
               key={stream || 'all'}
               id={tabId(stream)}
+              data-stream={stream}
               type="button"
               role="tab"
               aria-selected={stream === active}
@@ -132,7 +143,7 @@ export function Terminal() {
               tabIndex={stream === active ? 0 : -1}
               onClick={() => show(stream)}
             >
-              {stream === ALL_STREAM ? 'All' : streamLabel(snapshot, stream)}
+              {stream === ALL_STREAM ? 'All' : streamLabel(snapshot, stream, labels)}
             </button>
           ))}
         </div>
