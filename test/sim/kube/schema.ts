@@ -67,7 +67,7 @@ function translate(schema: Schema, where: 'root' | 'field' | 'junctor'): Schema 
   return out;
 }
 
-const ajv = new Ajv({ allErrors: true, strict: false, useDefaults: true, validateFormats: false, validateSchema: false, code: { optimize: false } });
+const ajv = new Ajv({ allErrors: true, verbose: true, strict: false, useDefaults: true, validateFormats: false, validateSchema: false, code: { optimize: false } });
 const compiled = new Map<string, ValidateFunction>();
 
 /** Compiles once per distinct schema (by content), so every server in a process shares the work. */
@@ -106,10 +106,21 @@ function typeName(value: unknown): string {
   return typeof value;
 }
 
-function toCause(e: ErrorObject): FieldCause | undefined {
+function toCause(e: ErrorObject, all: ErrorObject[]): FieldCause | undefined {
   const path = fieldPath(e.instancePath);
   const params = e.params as Record<string, unknown>;
   switch (e.keyword) {
+    case 'anyOf': {
+      // int-or-string and similar unions: worded as one type error listing the allowed types.
+      const branchTypes = all
+        .filter((b) => b.keyword === 'type' && b.instancePath === e.instancePath && b.schemaPath.startsWith(`${e.schemaPath}/`))
+        .map((b) => String((b.params as { type: unknown }).type));
+      if (branchTypes.length > 0) {
+        const actual = typeName(e.data);
+        return { reason: 'FieldValueTypeInvalid', field: path, message: `Invalid value: ${quote(actual)}: ${path} in body must be of type ${branchTypes.join(',')}: ${quote(actual)}` };
+      }
+      return { reason: 'FieldValueInvalid', field: path, message: `Invalid value: ${quote(e.data)}: ${path} in body must match a schema in anyOf` };
+    }
     case 'required':
       return { reason: 'FieldValueRequired', field: join(path, String(params.missingProperty)), message: 'Required value' };
     case 'type': {
@@ -157,7 +168,7 @@ export function validateCustomResource(schema: Schema, object: Record<string, un
       causes.push({ reason: 'FieldValueInvalid', field: join(fieldPath(e.instancePath), name), message: 'Invalid value: field not declared in schema' });
       continue;
     }
-    const cause = toCause(e);
+    const cause = toCause(e, errors);
     if (cause && !causes.some((c) => c.field === cause.field && c.message === cause.message)) causes.push(cause);
   }
   return { causes, unknownFields };
