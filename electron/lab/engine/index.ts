@@ -27,7 +27,7 @@ import { Scheduler } from '../plan/scheduler';
 import type { StepContext, StepDefinition } from '../plan/step';
 import { SecretMasker } from '../run/mask';
 import { exportScript, openJournal } from '../run/journal';
-import { createRunner } from '../run/runner';
+import { createRunner, describeCommand } from '../run/runner';
 import type { CommandResult, CommandSpec, OutputListener } from '../run/types';
 import { defaultDataDir } from '../state/data-dir';
 import { createStateStore, type LabState } from '../state/store';
@@ -89,6 +89,8 @@ export function createEngine(options: EngineOptions = {}): Engine {
   ];
   const resources = createResourceBoard();
   const troubleshootRuns = new Set<string>();
+  /** Troubleshooting commands still running, so `close` can stop and await them. */
+  const troubleshooting = new Map<string, { controller: AbortController; done: Promise<void> }>();
   let troubleshootCount = 0;
 
   let state: LabState | undefined;
@@ -115,12 +117,12 @@ export function createEngine(options: EngineOptions = {}): Engine {
   }
 
   function runCommand(stepId: string, spec: CommandSpec, signal: AbortSignal, listener?: OutputListener): Promise<CommandResult> {
-    const stages = [spec.argv, ...(spec.pipeTo ?? []).map((stage) => stage.argv)];
-    info(stepId, `$ ${stages.map((argv) => argv.join(' ')).join(' | ')}${spec.outputFile ? ` > ${spec.outputFile}` : ''}`);
+    info(stepId, `$ ${describeCommand(spec)}`);
     const seq = journal.start({ stepId, argv: spec.argv, pipeTo: spec.pipeTo, env: spec.env, cwd: spec.cwd ?? process.cwd(), outputFile: spec.outputFile });
     return runner
       .run(
-        { ...spec, signal: spec.signal ?? signal },
+        // Cancelling the step must stop the command even when the step passed its own signal.
+        { ...spec, signal: spec.signal ? AbortSignal.any([spec.signal, signal]) : signal },
         {
           onChunk: (source, data) => {
             output(stepId, source, data);
@@ -246,17 +248,20 @@ export function createEngine(options: EngineOptions = {}): Engine {
     const runId = `troubleshoot-${Date.now().toString(36)}-${troubleshootCount}`;
     troubleshootRuns.add(runId);
     const argv = troubleshootCommand(request);
-    info(runId, `$ ${argv.join(' ')}`);
-    void runner
-      .run({ argv }, { onChunk: (source, data) => output(runId, source, data) })
+    info(runId, `$ ${describeCommand({ argv })}`);
+    const controller = new AbortController();
+    const done = runner
+      .run({ argv, signal: controller.signal }, { onChunk: (source, data) => output(runId, source, data) })
       .then(
         (result) => info(runId, `(exit code ${result.exitCode})`),
         (error: unknown) => info(runId, `Failed: ${error instanceof Error ? error.message : String(error)}`),
       )
       .finally(() => {
+        troubleshooting.delete(runId);
         coalescer.flush(runId);
         logs.release(runId);
       });
+    troubleshooting.set(runId, { controller, done });
     return { runId };
   }
 
@@ -280,10 +285,13 @@ export function createEngine(options: EngineOptions = {}): Engine {
     },
     async close() {
       if (closed) return;
+      const pending = [...troubleshooting.values()];
+      for (const run of pending) run.controller.abort();
       if (scheduler) {
         scheduler.cancelAll();
         await scheduler.whenIdle();
       }
+      await Promise.all(pending.map((run) => run.done));
       closed = true;
       coalescer.close();
       logs.close();
