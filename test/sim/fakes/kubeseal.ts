@@ -1,7 +1,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseAllDocuments, stringify } from 'yaml';
-import { fetchClusterCert, httpGet, loadClusterAccess } from '../sealed/cluster-cert';
+import { fetchClusterCert, httpGet, loadClusterAccess, rotateWithController, verifyWithController } from '../sealed/controller-client';
 import { encryptionLabel, hybridEncrypt, publicKeyOf, type SealingScope } from '../sealed/crypto';
 import { scopeFromAnnotations, sealSecret, type SecretInput } from '../sealed/sealed-secret';
 
@@ -38,6 +38,8 @@ interface Flags {
   output?: string;
   secretFile?: string;
   allowEmptyData: boolean;
+  validate: boolean;
+  reEncrypt: boolean;
   version: boolean;
   help: boolean;
 }
@@ -64,6 +66,8 @@ const BOOL_FLAGS: Record<string, keyof Flags> = {
   'fetch-cert': 'fetchCert',
   raw: 'raw',
   'allow-empty-data': 'allowEmptyData',
+  validate: 'validate',
+  're-encrypt': 'reEncrypt',
   version: 'version',
   help: 'help',
   h: 'help',
@@ -80,6 +84,8 @@ function parseFlags(argv: string[], env: NodeJS.ProcessEnv): Flags {
     format: 'json',
     raw: false,
     allowEmptyData: false,
+    validate: false,
+    reEncrypt: false,
     version: false,
     help: false,
     cert: env.SEALED_SECRETS_CERT || undefined,
@@ -122,8 +128,10 @@ const USAGE = `Usage of kubeseal:
   -n, --namespace string              If present, the namespace scope for this CLI request
       --raw                           Encrypt a raw value passed via the --from-* flags instead of the whole secret object
       --scope string                  Set the scope of the sealed secret: strict, namespace-wide, cluster-wide (defaults to strict). Mandatory for --raw, otherwise the 'sealedsecrets.bitnami.com/cluster-wide' and 'sealedsecrets.bitnami.com/namespace-wide' annotations on the input secret can be used to select the scope. (default "strict")
+      --re-encrypt                    Re-encrypt the given sealed secret to use the latest cluster key.
   -w, --sealed-secret-file string     Sealed-secret (output) file
       --secret-file string            Secret (input) file
+      --validate                      Validate given sealed secret.
       --version                       Print version information and exit
 `;
 
@@ -223,6 +231,21 @@ async function sealRaw(flags: Flags, io: ToolIo): Promise<number> {
   return 0;
 }
 
+/** `--validate` and `--re-encrypt` send the SealedSecret on stdin to the controller. */
+async function askController(flags: Flags, io: ToolIo): Promise<number> {
+  const input = flags.secretFile ? await readFile(path.resolve(io.cwd, flags.secretFile), 'utf8') : await readAll(io.stdin);
+  const access = loadClusterAccess({ kubeconfig: flags.kubeconfig, context: flags.context, env: io.env, cwd: io.cwd });
+  if (flags.validate) {
+    await verifyWithController(access, flags.controllerNamespace, flags.controllerName, input);
+    return 0;
+  }
+  const rotated = JSON.parse(await rotateWithController(access, flags.controllerNamespace, flags.controllerName, input)) as unknown;
+  const text = render(rotated, flags.format);
+  if (flags.output) await writeFile(path.resolve(io.cwd, flags.output), text);
+  else io.stdout.write(text);
+  return 0;
+}
+
 export async function main(argv: string[], io: ToolIo): Promise<number> {
   let flags: Flags;
   try {
@@ -246,6 +269,7 @@ export async function main(argv: string[], io: ToolIo): Promise<number> {
       return 0;
     }
     if (flags.raw) return await sealRaw(flags, io);
+    if (flags.validate || flags.reEncrypt) return await askController(flags, io);
     const stdin = io.stdin as NodeJS.ReadableStream & { isTTY?: boolean };
     if (!flags.secretFile && stdin.isTTY) io.stderr.write('(tty detected: expecting json/yaml k8s resource in stdin)\n');
     return await sealObject(flags, io);

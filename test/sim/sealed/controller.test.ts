@@ -129,6 +129,33 @@ describe('simulated sealed-secrets controller on a simulated API server', () => 
     expect(Buffer.from(value.stdout, 'base64').toString()).toBe('bar');
   });
 
+  it('kubeseal --validate asks the controller (silent on success, "unable to decrypt" otherwise) and --re-encrypt reseals', async () => {
+    const io = (stdin: string, out: { stdout: string; stderr: string }) => ({
+      stdin: Readable.from([Buffer.from(stdin)]),
+      stdout: { write: (c: string) => (out.stdout += c) },
+      stderr: { write: (c: string) => (out.stderr += c) },
+      env: { KUBECONFIG: kubeconfig, HOME: dir },
+      cwd: dir,
+    });
+    const good = await seal(secretYaml('checked', 'default', { k: 'v' }));
+    const ok = { stdout: '', stderr: '' };
+    expect(await kubeseal(['--validate'], io(good.stdout, ok))).toBe(0);
+    expect(ok).toEqual({ stdout: '', stderr: '' });
+
+    const foreign = sealSecret({ metadata: { name: 'checked', namespace: 'default' }, stringData: { k: 'v' } }, (await generateSealingKey({ bits: 1024 })).certificatePem, 'strict');
+    const bad = { stdout: '', stderr: '' };
+    expect(await kubeseal(['--validate'], io(JSON.stringify(foreign), bad))).toBe(1);
+    expect(bad.stderr).toBe('error: unable to decrypt sealed secret\n');
+
+    const rotated = { stdout: '', stderr: '' };
+    expect(await kubeseal(['--re-encrypt', '--format', 'yaml'], io(good.stdout, rotated))).toBe(0);
+    const resealed = parse(rotated.stdout) as { kind: string; spec: { encryptedData: { k: string } } };
+    expect(resealed.kind).toBe('SealedSecret');
+    expect(resealed.spec.encryptedData.k).not.toBe((parse(good.stdout) as { spec: { encryptedData: { k: string } } }).spec.encryptedData.k);
+    const again = { stdout: '', stderr: '' };
+    expect(await kubeseal(['--validate'], io(rotated.stdout, again))).toBe(0);
+  });
+
   it('recreates the Secret when someone deletes it', async () => {
     server.store.delete('v1', 'Secret', 'default', 'foobar');
     const back = await eventually(() => server.store.get('v1', 'Secret', 'default', 'foobar'), 'recreated Secret');

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { parse } from 'yaml';
 import type { KubeApiServer, KubeObject, ObjectStore, StoreEvent } from '../kube/types';
 import { generateSealingKey } from './keys';
 import { SEALED_API_VERSION, NoKeyCouldDecryptError, scopeFromAnnotations, sealSecret, unsealSecret } from './sealed-secret';
@@ -242,10 +243,12 @@ export async function startSealedSecretsController(options: SealedSecretsControl
     if ((route === '/v1/verify' || route === '/v1/rotate') && method === 'POST') {
       let sealed: KubeObject;
       try {
-        sealed = JSON.parse(body.toString('utf8')) as KubeObject;
+        // kubeseal forwards its stdin as is: JSON or YAML.
+        sealed = parse(body.toString('utf8')) as KubeObject;
       } catch (error) {
         return { status: 400, body: `${(error as Error).message}\n` };
       }
+      if (!sealed || typeof sealed !== 'object' || !sealed.metadata) return { status: 400, body: 'not a SealedSecret\n' };
       let unsealed;
       try {
         unsealed = unsealSecret(sealed as never, keys.map((k) => k.privateKeyPem));

@@ -5,8 +5,8 @@ import path from 'node:path';
 import { parse } from 'yaml';
 
 /**
- * How kubeseal reaches the controller's certificate: kubeconfig -> API server -> the Service ->
- * the API server's service proxy at `/v1/cert.pem`. Errors carry the wording client-go gives them,
+ * How kubeseal reaches the controller: kubeconfig -> API server -> the Service -> the API
+ * server's service proxy (`/v1/cert.pem`, `/v1/verify`, `/v1/rotate`). Errors carry the wording client-go gives them,
  * so the fake kubeseal can print them the way the real one does.
  */
 
@@ -75,12 +75,20 @@ export interface HttpAnswer {
 }
 
 export function httpGet(url: string, access?: ClusterAccess): Promise<HttpAnswer> {
+  return httpRequest('GET', url, access);
+}
+
+export function httpRequest(method: string, url: string, access?: ClusterAccess, body?: string): Promise<HttpAnswer> {
   const target = new URL(url);
   const transport = target.protocol === 'https:' ? https : http;
   return new Promise((resolve, reject) => {
     const req = transport.request(
       target,
-      { method: 'GET', headers: { Accept: 'application/json, */*', 'User-Agent': 'kubeseal/v0.36.6', ...(access?.headers ?? {}) }, ...(access ? access.tls : {}) },
+      {
+        method,
+        headers: { Accept: 'application/json, */*', 'User-Agent': 'kubeseal/v0.36.6', ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}), ...(access?.headers ?? {}) },
+        ...(access ? access.tls : {}),
+      },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -91,9 +99,10 @@ export function httpGet(url: string, access?: ClusterAccess): Promise<HttpAnswer
     req.on('error', (error: NodeJS.ErrnoException) => {
       // client-go words transport failures like Go's net/http: `Get "URL": dial tcp ADDR: connect: connection refused`.
       const reason = error.code === 'ECONNREFUSED' ? `dial tcp ${target.host}: connect: connection refused` : error.message;
-      reject(new Error(`Get "${url}": ${reason}`));
+      const verb = method.charAt(0) + method.slice(1).toLowerCase();
+      reject(new Error(`${verb} "${url}": ${reason}`));
     });
-    req.end();
+    req.end(body);
   });
 }
 
@@ -112,25 +121,50 @@ function apiErrorMessage(answer: HttpAnswer): string {
 
 export class CertFetchError extends Error {}
 
-export async function fetchClusterCert(access: ClusterAccess, controllerNamespace: string, controllerName: string): Promise<string> {
-  const serviceUrl = `${access.server}/api/v1/namespaces/${encodeURIComponent(controllerNamespace)}/services/${encodeURIComponent(controllerName)}`;
+const CONTROLLER_HINT = 'Please, use the flag --controller-name and --controller-namespace to set up the name and namespace of the sealed secrets controller';
+
+/** The proxy URL of the controller's Service, named with its first port as kubeseal does (`http:NAME:PORT`). */
+export async function controllerProxyUrl(access: ClusterAccess, controllerNamespace: string, controllerName: string): Promise<string> {
+  const namespacePath = `${access.server}/api/v1/namespaces/${encodeURIComponent(controllerNamespace)}/services`;
   let service: HttpAnswer;
   try {
-    service = await httpGet(serviceUrl, access);
+    service = await httpRequest('GET', `${namespacePath}/${encodeURIComponent(controllerName)}`, access);
   } catch (error) {
-    throw new CertFetchError(`cannot get sealed secret service: ${(error as Error).message}.\nPlease, use the flag --controller-name and --controller-namespace to set up the name and namespace of the sealed secrets controller`);
+    throw new CertFetchError(`cannot get sealed secret service: ${(error as Error).message}.\n${CONTROLLER_HINT}`);
   }
-  if (service.status !== 200) {
-    throw new CertFetchError(`cannot get sealed secret service: ${apiErrorMessage(service)}.\nPlease, use the flag --controller-name and --controller-namespace to set up the name and namespace of the sealed secrets controller`);
-  }
+  if (service.status !== 200) throw new CertFetchError(`cannot get sealed secret service: ${apiErrorMessage(service)}.\n${CONTROLLER_HINT}`);
   const portName = ((JSON.parse(service.body) as { spec?: { ports?: Array<{ name?: string }> } }).spec?.ports ?? [])[0]?.name ?? '';
-  const proxyUrl = `${access.server}/api/v1/namespaces/${encodeURIComponent(controllerNamespace)}/services/http:${encodeURIComponent(controllerName)}:${encodeURIComponent(portName)}/proxy/v1/cert.pem`;
+  return `${namespacePath}/http:${encodeURIComponent(controllerName)}:${encodeURIComponent(portName)}/proxy`;
+}
+
+export async function fetchClusterCert(access: ClusterAccess, controllerNamespace: string, controllerName: string): Promise<string> {
+  const proxy = await controllerProxyUrl(access, controllerNamespace, controllerName);
   let cert: HttpAnswer;
   try {
-    cert = await httpGet(proxyUrl, access);
+    cert = await httpRequest('GET', `${proxy}/v1/cert.pem`, access);
   } catch (error) {
     throw new CertFetchError(`cannot fetch certificate: ${(error as Error).message}`);
   }
   if (cert.status < 200 || cert.status > 299) throw new CertFetchError(`cannot fetch certificate: ${apiErrorMessage(cert)}`);
   return cert.body;
+}
+
+/** `kubeseal --validate`: the controller answers 409 when none of its keys decrypts the object. */
+export async function verifyWithController(access: ClusterAccess, controllerNamespace: string, controllerName: string, sealedSecret: string): Promise<void> {
+  const proxy = await controllerProxyUrl(access, controllerNamespace, controllerName);
+  const answer = await httpRequest('POST', `${proxy}/v1/verify`, access, sealedSecret).catch((error: Error) => {
+    throw new Error(`cannot validate sealed secret: ${error.message}`);
+  });
+  if (answer.status === 409) throw new Error('unable to decrypt sealed secret');
+  if (answer.status < 200 || answer.status > 299) throw new Error(`cannot validate sealed secret: ${apiErrorMessage(answer)}`);
+}
+
+/** `kubeseal --re-encrypt`: the controller unseals and seals again with its newest key. */
+export async function rotateWithController(access: ClusterAccess, controllerNamespace: string, controllerName: string, sealedSecret: string): Promise<string> {
+  const proxy = await controllerProxyUrl(access, controllerNamespace, controllerName);
+  const answer = await httpRequest('POST', `${proxy}/v1/rotate`, access, sealedSecret).catch((error: Error) => {
+    throw new Error(`cannot re-encrypt secret: ${error.message}`);
+  });
+  if (answer.status < 200 || answer.status > 299) throw new Error(`cannot re-encrypt secret: ${apiErrorMessage(answer)}`);
+  return answer.body;
 }
