@@ -1,0 +1,51 @@
+import { realDurations, type DurationName } from './durations.js';
+
+/**
+ * Simulated time. Everything that "takes a while" in the world waits through `after`, so one
+ * scale factor speeds the whole world up or down, and closing the world cancels every wait.
+ */
+export interface Clock {
+  readonly scale: number;
+  /** Resolves after `realSeconds` of real-world time, scaled; rejects with ClockStopped once stopped. */
+  after(realSeconds: number): Promise<void>;
+  /** `after` for a named duration from durations.ts. */
+  wait(name: DurationName): Promise<void>;
+  /** Real-world seconds that `elapsedMs` of scaled time stands for (for log timestamps). */
+  simulatedSeconds(elapsedMs: number): number;
+  stop(): void;
+}
+
+export class ClockStopped extends Error {
+  constructor() {
+    super('the simulated world is shutting down');
+    this.name = 'ClockStopped';
+  }
+}
+
+export function createClock(scale: number): Clock {
+  const pending = new Map<NodeJS.Timeout, () => void>();
+  let stopped = false;
+  const after = (realSeconds: number): Promise<void> =>
+    new Promise<void>((resolve, reject) => {
+      if (stopped) return reject(new ClockStopped());
+      const timer = setTimeout(() => {
+        pending.delete(timer);
+        resolve();
+      }, Math.max(0, realSeconds * scale * 1000));
+      pending.set(timer, () => reject(new ClockStopped()));
+    });
+  return {
+    scale,
+    after,
+    wait: (name) => after(realDurations[name]),
+    simulatedSeconds: (elapsedMs) => (scale > 0 ? elapsedMs / 1000 / scale : 0),
+    stop() {
+      stopped = true;
+      for (const [timer, cancel] of pending) {
+        clearTimeout(timer);
+        cancel();
+      }
+      pending.clear();
+    },
+  };
+}
