@@ -251,6 +251,27 @@ describe('engine facade: the real runner', () => {
   });
 });
 
+describe('engine facade: failures', () => {
+  it('masks a secret quoted in a step\'s error, in the snapshot and on disk', async () => {
+    const step: StepDefinition = {
+      ...commandStep('leaky', ['true']),
+      run: async (ctx) => {
+        throw new Error(`GitHub refused token ${ctx.secret('GITHUB_TOKEN')}`);
+      },
+    };
+    const { engine, events } = engineWith({ env: { GITHUB_TOKEN: TOKEN }, steps: [step] });
+    await engine.start();
+    await engine.runStep({ stepId: 'leaky' });
+    await engine.whenIdle();
+    const error = (await engine.getSnapshot({})).steps.leaky?.error;
+    expect(error?.message).toMatch(/^GitHub refused token \S+$/);
+    expect(error?.message).not.toContain(TOKEN);
+    expect(JSON.stringify(events)).not.toContain(TOKEN);
+    expect(fs.readFileSync(path.join(dir, 'state.json'), 'utf8')).not.toContain(TOKEN);
+    expect(fs.readFileSync(path.join(dir, 'logs', 'leaky.log'), 'utf8')).not.toContain(TOKEN);
+  });
+});
+
 describe('engine facade: resources', () => {
   it('keeps the latest status per object for snapshots and emits only changes', async () => {
     const { engine, events } = engineWith();

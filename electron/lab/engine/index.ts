@@ -179,6 +179,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
         bus.emit({ type: 'step', stepId, state: stepState });
       },
       info,
+      mask: (text) => masker.mask(text),
       onSettled: (stepId) => {
         coalescer.flush(stepId);
         logs.release(stepId);

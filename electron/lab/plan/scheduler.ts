@@ -29,6 +29,8 @@ export interface SchedulerOptions {
   onState(stepId: string, state: StepState): void;
   /** A line of explanation for the step's log. */
   info(stepId: string, message: string): void;
+  /** Hides secrets in error texts before they are stored or shown (step code may quote one). */
+  mask?(text: string): string;
   /** A step's attempt is over (flush its log). */
   onSettled?(stepId: string): void;
   now?(): Date;
@@ -314,11 +316,21 @@ export class Scheduler {
         this.options.info(step.id, 'Cancelled.');
         return { ...base, status: 'cancelled', endedAt: end() };
       }
-      const stepError = toStepError(error);
+      const stepError = maskError(toStepError(error), this.options.mask);
       this.options.info(step.id, `Failed: ${stepError.message}`);
       return { ...base, status: 'failed', endedAt: end(), error: stepError };
     }
   }
+}
+
+function maskError(error: StepError, mask: ((text: string) => string) | undefined): StepError {
+  if (!mask) return error;
+  const out: StepError = { ...error, message: mask(error.message) };
+  for (const key of ['hint', 'command', 'stderrTail'] as const) {
+    const value = error[key];
+    if (value !== undefined) out[key] = mask(value);
+  }
+  return out;
 }
 
 function keepOutputs(state: StepState): Pick<StepState, 'outputs'> {
