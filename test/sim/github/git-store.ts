@@ -97,16 +97,17 @@ export class GitStore {
     const RECORD = '\x1e';
     const FIELD = '\x1f';
     const out = await runGit(
-      ['log', `--max-count=${limit}`, '--name-only', `--format=${RECORD}%H${FIELD}%P${FIELD}%an${FIELD}%ae${FIELD}%aI${FIELD}%B${FIELD}`, `refs/heads/${ref}`],
+      ['log', `--max-count=${limit}`, '--name-only', `--format=${RECORD}%H${FIELD}%T${FIELD}%P${FIELD}%an${FIELD}%ae${FIELD}%aI${FIELD}%B${FIELD}`, `refs/heads/${ref}`],
       { cwd: this.repoDir(owner, name) },
     );
     return out
       .split(RECORD)
       .filter((record) => record.length > 0)
       .map((record) => {
-        const [sha = '', parents = '', authorName = '', authorEmail = '', date = '', message = '', files = ''] = record.split(FIELD);
+        const [sha = '', tree = '', parents = '', authorName = '', authorEmail = '', date = '', message = '', files = ''] = record.split(FIELD);
         return {
           sha,
+          tree,
           parents: parents.split(' ').filter(Boolean),
           author: { name: authorName, email: authorEmail, date },
           message: message.trim(),

@@ -147,8 +147,9 @@ describe('simulated GitHub REST', () => {
     const empty = await call('GET', '/repos/alice/devflux/commits', FULL);
     expect(empty.status).toBe(409);
     expect((await call('POST', '/user/repos', FULL, { name: 'seeded', auto_init: true })).status).toBe(201);
-    const commits = (await (await call('GET', '/repos/alice/seeded/commits', FULL)).json()) as Array<{ sha: string; commit: { message: string } }>;
+    const commits = (await (await call('GET', '/repos/alice/seeded/commits', FULL)).json()) as Array<{ sha: string; commit: { message: string; tree: { sha: string } } }>;
     expect(commits).toHaveLength(1);
+    expect(commits[0]?.commit.tree.sha).toMatch(/^[0-9a-f]{40}$/);
     expect(commits[0]?.commit.message).toBe('Initial commit');
     const branch = (await (await call('GET', '/repos/alice/seeded/branches/main', FULL)).json()) as { name: string; commit: { sha: string } };
     expect(branch).toMatchObject({ name: 'main', commit: { sha: commits[0]?.sha } });

@@ -267,7 +267,7 @@ function commitJson(r: RestRequest, repo: RepoRecord, commit: Awaited<ReturnType
       author: person,
       committer: person,
       message: commit.message,
-      tree: { sha: '', url: `${api}/git/trees/` },
+      tree: { sha: commit.tree, url: `${api}/git/trees/${commit.tree}` },
       url: `${api}/git/commits/${commit.sha}`,
       comment_count: 0,
       verification: { verified: false, reason: 'unsigned', signature: null, payload: null, verified_at: null },

@@ -50,6 +50,7 @@ export interface RepoRecord {
 
 export interface CommitInfo {
   sha: string;
+  tree: string;
   message: string;
   author: { name: string; email: string; date: string };
   parents: string[];
