@@ -192,6 +192,9 @@ export class MemoryStore implements ObjectStore {
     if (typeof name !== 'string' || name === '') causes.push({ reason: 'FieldValueRequired', field: 'metadata.name', message: 'Required value: name or generateName is required' });
     else if (!NAME_PATTERN.test(name) || name.length > 253)
       causes.push({ reason: 'FieldValueInvalid', field: 'metadata.name', message: `Invalid value: "${name}": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')` });
+    // The real server caps all annotations of an object at 256 KiB: client-side apply of the biggest CRDs trips on it.
+    const annotationBytes = Object.entries(object.metadata?.annotations ?? {}).reduce((n, [k, v]) => n + Buffer.byteLength(k) + Buffer.byteLength(String(v)), 0);
+    if (annotationBytes > 262144) causes.push({ reason: 'FieldValueTooLong', field: 'metadata.annotations', message: 'Too long: must have at most 262144 bytes' });
     const warnings: string[] = [];
     if (type.schema) {
       const mode = options.fieldValidation ?? 'Strict';
