@@ -71,6 +71,17 @@ describe('state store', () => {
     expect(again.state.steps.docker).toEqual({ status: 'succeeded', attempts: 1, outputs: { version: '27' } });
   });
 
+  it('removes a temp file left by a process killed before its rename, keeping the saved state', () => {
+    const store = createStateStore(dir);
+    const { state } = store.load();
+    state.steps.docker = { status: 'succeeded', attempts: 1 };
+    store.save(state);
+    fs.writeFileSync(path.join(dir, '.state.json.4242.1700000000000.tmp'), '{"half":');
+    const again = createStateStore(dir).load();
+    expect(again.state.steps.docker?.status).toBe('succeeded');
+    expect(fs.readdirSync(dir)).toEqual(['state.json']);
+  });
+
   it('drops anything that is not an input, so a secret slipped into inputs is never written', () => {
     const store = createStateStore(dir);
     const { state } = store.load();

@@ -54,6 +54,7 @@ export function createStateStore(dataDir: string, now: () => Date = () => new Da
   return {
     file,
     load() {
+      removeStaleTempFiles(dataDir);
       let text: string;
       try {
         text = fs.readFileSync(file, 'utf8');
@@ -93,4 +94,20 @@ export function createStateStore(dataDir: string, now: () => Date = () => new Da
       writeFileAtomicSync(file, `${JSON.stringify(toWrite, null, 2)}\n`);
     },
   };
+}
+
+/**
+ * A process killed between writing the temp file and renaming it leaves `.state.json.*.tmp`
+ * behind; it never holds the only copy of anything (the rename did not happen), so it goes.
+ */
+function removeStaleTempFiles(dataDir: string): void {
+  let names: string[];
+  try {
+    names = fs.readdirSync(dataDir);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    if (name.startsWith(`.${STATE_FILE_NAME}.`) && name.endsWith('.tmp')) fs.rmSync(path.join(dataDir, name), { force: true });
+  }
 }
