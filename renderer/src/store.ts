@@ -16,6 +16,8 @@ export interface LabState {
   /** Why the snapshot could not be read, shown instead of the wizard. */
   loadError: string | null;
   connection: ConnectionState;
+  /** When the connection state last changed (ms since epoch), to tell a blip from an outage. */
+  connectionSince: number;
   selectedStepId: string | null;
   /** Streams with output, in the order they first spoke. */
   streams: string[];
@@ -65,6 +67,7 @@ export function createLab(client: LabClient): Lab {
     snapshot: null,
     loadError: null,
     connection: 'connecting',
+    connectionSince: Date.now(),
     selectedStepId: null,
     streams: [],
     actionError: null,
@@ -105,7 +108,7 @@ export function createLab(client: LabClient): Lab {
   const offEvent = client.api.onEvent(onEvent);
   // Every time the link (re)opens, events may have been missed: read the whole state again.
   const offConnection = client.onConnection((connection) => {
-    store.setState({ connection });
+    store.setState({ connection, connectionSince: Date.now() });
     if (connection === 'open') void refresh();
   });
 

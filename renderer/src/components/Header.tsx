@@ -3,11 +3,19 @@ import { useState } from 'react';
 import { useLabContext, useLabState } from './lab-context';
 import { errorMessage } from '../lib/errors';
 import { CloudCost } from './CloudCost';
+import { ExportScript } from './ExportScript';
+import { useNow } from './useNow';
+
+/** After this long without the host, it was probably stopped rather than briefly unreachable. */
+const LONG_OUTAGE_MS = 30_000;
 
 export function Header() {
   const { api } = useLabContext();
   const rehearsal = useLabState((s) => s.snapshot?.rehearsal ?? false);
   const connection = useLabState((s) => s.connection);
+  const connectionSince = useLabState((s) => s.connectionSince);
+  const now = useNow(connection !== 'open', 5_000);
+  const longOutage = connection === 'reconnecting' && now - connectionSince > LONG_OUTAGE_MS;
   const hasSnapshot = useLabState((s) => s.snapshot !== null);
   const anyRunning = useLabState((s) => Object.values(s.snapshot?.steps ?? {}).some((st) => st.status === 'running'));
   const setActionError = useLabState((s) => s.setActionError);
@@ -37,8 +45,10 @@ export function Header() {
       <CloudCost />
       <p className={`connection connection-${connection}`} role="status" aria-live="polite">
         {connection === 'open' ? 'Connected' : connection === 'connecting' ? 'Connecting…' : 'Connection lost, reconnecting…'}
+        {longOutage ? ' If you stopped "lab serve", start it again and open the new address it prints.' : ''}
       </p>
       <div className="header-actions">
+        <ExportScript disabled={!online} />
         <button type="button" disabled={!online || !hasSnapshot || busy} onClick={() => void act(() => api.runAll({}))}>
           Run all
         </button>

@@ -71,7 +71,13 @@ export function StepActions({ stepId, status }: { stepId: string; status: StepSt
         ) : null}
       </div>
       {askingReason && can.skip ? (
-        <form className="skip-form" onSubmit={(e) => void onSkip(e)}>
+        <form
+          className="skip-form"
+          onSubmit={(e) => void onSkip(e)}
+          onKeyDown={(e) => {
+            if (e.key === 'Escape') setAskingReason(false);
+          }}
+        >
           <label htmlFor={reasonId}>Why skip this step?</label>
           <input id={reasonId} type="text" value={reason} autoFocus maxLength={500} placeholder="e.g. already done by hand" onChange={(e) => setReason(e.target.value)} />
           <button type="submit" disabled={disabled || !reason.trim()}>
