@@ -210,6 +210,7 @@ describe('engine facade: running commands', () => {
     const { notices } = await engine.start();
     expect(notices).toHaveLength(1);
     expect(notices[0]).toMatch(/not valid JSON.*moved to/);
+    expect((await engine.readLog({ stepId: 'lab', offset: 0, maxBytes: 10_000 })).text).toContain(notices[0]!);
   });
 });
 

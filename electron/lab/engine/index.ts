@@ -165,6 +165,8 @@ export function createEngine(options: EngineOptions = {}): Engine {
     if (state && scheduler) return { state, scheduler };
     const loaded = store.load();
     loadNotice = loaded.notice;
+    // Logged when it happens (a snapshot may load the state without `start`), returned by `start`.
+    if (loadNotice) info('lab', loadNotice);
     const current = loaded.state;
     state = current;
     scheduler = new Scheduler({
@@ -274,7 +276,6 @@ export function createEngine(options: EngineOptions = {}): Engine {
       started ??= (async () => {
         const sched = ready();
         const notices = loadNotice ? [loadNotice] : [];
-        for (const notice of notices) info('lab', notice);
         await sched.recheck();
         return { notices };
       })();
