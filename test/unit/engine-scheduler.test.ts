@@ -221,6 +221,26 @@ describe('scheduler: cancel', () => {
   });
 });
 
+describe('scheduler: cancel a queued step', () => {
+  it('cancels a step that waits, and holds its own dependents', async () => {
+    const t = new Trace();
+    const a = fakeStep('a', t);
+    const b = fakeStep('b', t, { dependsOn: ['a'] });
+    const c = fakeStep('c', t, { dependsOn: ['b'] });
+    const { scheduler } = makeScheduler([a, b, c]);
+    scheduler.runAll();
+    await a.started();
+    scheduler.cancel('b');
+    expect(scheduler.state('b')).toMatchObject({ status: 'cancelled', attempts: 0 });
+    expect(scheduler.state('b').error).toBeUndefined();
+    a.succeed();
+    await scheduler.whenIdle();
+    expect(b.runs + c.runs).toBe(0);
+    expect(scheduler.state('c').status).toBe('blocked');
+    expect(scheduler.state('c').error?.message).toContain('(b), which was cancelled');
+  });
+});
+
 describe('scheduler: inputs', () => {
   it('rejects bad inputs with the step\'s schema, naming the field, and runs nothing', async () => {
     const t = new Trace();

@@ -119,7 +119,7 @@ export class Scheduler {
       return;
     }
     if (this.requested.delete(id)) {
-      this.update(id, { ...state, status: 'cancelled', endedAt: this.now().toISOString() });
+      this.update(id, { status: 'cancelled', attempts: state.attempts, endedAt: this.now().toISOString(), ...keepOutputs(state) });
       this.pump();
     }
   }
