@@ -27,6 +27,8 @@ export interface WorldOptions {
   faults?: string[];
   /** The Kubernetes API server implementation (default: test/sim/kube); null: clusters get none. */
   startKubeApiServer?: StartKubeApiServer | null;
+  /** Start with time standing still until `world.clock.release()` (tests of in-between states). */
+  holdClock?: boolean;
   /** Folder holding the real kubectl and helm (default: LAB_KUBE_TOOLS or .cache/kube-tools). */
   kubeToolsDir?: string;
 }
@@ -66,7 +68,7 @@ export async function startWorld(options: WorldOptions): Promise<World> {
   mkdirSync(stateDir, { recursive: true });
   const root = repoRoot();
   const state: WorldState = loadWorldState(stateDir) ?? emptyWorldState();
-  const clock = createClock(resolveTimeScale(options.timeScale));
+  const clock = createClock(resolveTimeScale(options.timeScale), { held: options.holdClock ?? false });
   let closing = false;
   const persist = (): void => {
     if (closing) return;
