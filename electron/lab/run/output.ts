@@ -1,7 +1,8 @@
 /**
  * Turning a process's output bytes into masked chunks, masked lines and a capped capture.
  *
- * API: new CappedText(limit)                      -> append(text), text()
+ * API: new CappedText(limit)                      -> append(bytes), text(), truncated
+ *      maskedText(capture, masker)                -> the capture, masked
  *      new OutputChannel(source, masker, listener, capture) -> write(bytes), end()
  *      lastLines(text, count)
  *
@@ -12,33 +13,93 @@ import { StringDecoder } from 'node:string_decoder';
 import { createStreamMasker, type SecretMasker, type StreamMasker } from './mask';
 import type { OutputListener, OutputSource } from './types';
 
-/** Keeps the last `limit` characters of a stream. */
+/**
+ * Keeps the last `limit` bytes of a stream (UTF-8) in a ring buffer. Copying the raw bytes into
+ * one buffer, rather than keeping the decoded chunk strings, matters for a flood: retained
+ * strings survive young-generation collections, get promoted and pile up as old-space garbage.
+ * The bytes are raw (unmasked); `maskedText` masks them when the capture is read.
+ */
 export class CappedText {
-  private chunks: string[] = [];
-  private head = 0;
-  private length = 0;
+  private ring: Buffer;
+  /** Next write position. */
+  private end = 0;
+  private size = 0;
+  private dropped = false;
 
-  constructor(private readonly limit: number) {}
+  constructor(private readonly limit: number) {
+    this.ring = Buffer.allocUnsafe(Math.min(limit, 64 * 1024));
+  }
 
-  append(text: string): void {
-    if (!text) return;
-    this.chunks.push(text);
-    this.length += text.length;
-    while (this.chunks.length - this.head > 1 && this.length - this.chunks[this.head]!.length >= this.limit) {
-      this.length -= this.chunks[this.head]!.length;
-      this.head++;
+  /** Whether older bytes have been dropped. */
+  get truncated(): boolean {
+    return this.dropped;
+  }
+
+  append(data: Buffer | string): void {
+    if (!data.length) return;
+    let bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
+    if (bytes.length >= this.limit) {
+      bytes = bytes.subarray(bytes.length - this.limit);
+      this.dropped = true;
     }
-    // Compact now and then so dropped chunks do not pile up in the array.
-    if (this.head > 1024) {
-      this.chunks = this.chunks.slice(this.head);
-      this.head = 0;
-    }
+    this.reserve(bytes.length);
+    const capacity = this.ring.length;
+    const first = Math.min(bytes.length, capacity - this.end);
+    bytes.copy(this.ring, this.end, 0, first);
+    bytes.copy(this.ring, 0, first);
+    this.end = (this.end + bytes.length) % capacity;
+    if (this.size + bytes.length > capacity) this.dropped = true;
+    this.size = Math.min(capacity, this.size + bytes.length);
   }
 
   text(): string {
-    const all = this.chunks.slice(this.head).join('');
-    return all.length > this.limit ? all.slice(all.length - this.limit) : all;
+    const capacity = this.ring.length;
+    const start = (this.end - this.size + capacity) % capacity;
+    const ordered =
+      start + this.size <= capacity
+        ? this.ring.subarray(start, start + this.size)
+        : Buffer.concat([this.ring.subarray(start), this.ring.subarray(0, this.end)]);
+    // After wrapping, the oldest byte may be in the middle of a character: skip to the next one.
+    let from = 0;
+    if (this.dropped) while (from < ordered.length && (ordered[from]! & 0xc0) === 0x80) from++;
+    return ordered.toString('utf8', from);
   }
+
+  /** Grows the ring (up to the limit) while it is not yet full, keeping the content in order. */
+  private reserve(incoming: number): void {
+    const capacity = this.ring.length;
+    if (capacity >= this.limit || this.size + incoming <= capacity) return;
+    const grown = Buffer.allocUnsafe(Math.min(this.limit, Math.max(capacity * 2, this.size + incoming)));
+    const start = (this.end - this.size + capacity) % capacity;
+    if (start + this.size <= capacity) this.ring.copy(grown, 0, start, start + this.size);
+    else {
+      this.ring.copy(grown, 0, start);
+      this.ring.copy(grown, capacity - start, 0, this.end);
+    }
+    this.ring = grown;
+    this.end = this.size % grown.length;
+  }
+}
+
+/**
+ * The capture as masked text. When older output was dropped, the kept part may begin with the
+ * rest of a secret whose start was cut off, which no pattern would recognise; so the first
+ * maxLength-1 characters are dropped too (through the end of that line, to start cleanly),
+ * never cutting through a secret that is recognised.
+ */
+export function maskedText(capture: CappedText, masker: SecretMasker): string {
+  const text = capture.text();
+  if (!capture.truncated || masker.maxLength <= 1) return masker.mask(text);
+  const newline = text.indexOf('\n', masker.maxLength - 1);
+  let cut = newline >= 0 ? newline + 1 : Math.min(text.length, masker.maxLength - 1);
+  const found = masker.compile().findAll(text);
+  for (let i = 0; i < found.length; i += 2) {
+    const index = found[i] as number;
+    if (index >= cut) break;
+    // A match straddling the cut starts it instead, so the cut never splits a secret.
+    if (index + (found[i + 1] as string).length > cut) cut = index;
+  }
+  return masker.mask(text.slice(cut));
 }
 
 export function lastLines(text: string, count: number): string {
@@ -64,6 +125,7 @@ export class OutputChannel {
   }
 
   write(bytes: Buffer): void {
+    this.capture.append(bytes);
     this.emit(this.masker.push(this.decoder.write(bytes)));
   }
 
@@ -78,7 +140,6 @@ export class OutputChannel {
   private emit(text: string): void {
     if (!text) return;
     this.listener.onChunk?.(this.source, text);
-    this.capture.append(text);
     if (this.listener.onLine) this.splitLines(text);
   }
 

@@ -16,7 +16,7 @@ import type { Readable, Writable } from 'node:stream';
 import { execa } from 'execa';
 import { hintFor } from './hints';
 import { SecretMasker } from './mask';
-import { CappedText, lastLines, OutputChannel } from './output';
+import { CappedText, lastLines, maskedText, OutputChannel } from './output';
 import { killProcessTree, trackGroup, untrackGroup, waitForGroupExit } from './processTree';
 import { createResolver, type Resolver } from './resolve';
 import { formatCommand } from './shellQuote';
@@ -150,8 +150,8 @@ async function runCommand(context: RunContext, spec: CommandSpec, listener: Outp
         command,
         exitCode: null,
         signal: null,
-        stdout: stdoutCapture.text(),
-        stderr: stderrCapture.text(),
+        stdout: maskedText(stdoutCapture, masker),
+        stderr: maskedText(stderrCapture, masker),
         timedOut: false,
         cancelled: false,
         durationMs: performance.now() - startedAt,
@@ -276,7 +276,7 @@ async function runCommand(context: RunContext, spec: CommandSpec, listener: Outp
     await output?.discard();
     const failingIndex = failing ? outcomes.lastIndexOf(failing) : 0;
     const tool = path.basename(stages[failingIndex]!.argv[0]!);
-    const stderr = stderrCapture.text();
+    const stderr = maskedText(stderrCapture, masker);
     const code = failing?.code;
     throw fail({
       exitCode: failing?.exitCode ?? null,
@@ -285,7 +285,7 @@ async function runCommand(context: RunContext, spec: CommandSpec, listener: Outp
       cancelled,
       executable: executables[failingIndex],
       ...(code ? { code } : {}),
-      hint: cancelled || timedOut ? undefined : hintFor({ tool, ...(code ? { code } : {}), output: stderr + '\n' + stdoutCapture.text().slice(-4096) }),
+      hint: cancelled || timedOut ? undefined : hintFor({ tool, ...(code ? { code } : {}), output: stderr + '\n' + maskedText(stdoutCapture, masker).slice(-4096) }),
     });
   }
   if (output) {
@@ -299,8 +299,8 @@ async function runCommand(context: RunContext, spec: CommandSpec, listener: Outp
   }
   return {
     exitCode,
-    stdout: stdoutCapture.text(),
-    stderr: stderrCapture.text(),
+    stdout: maskedText(stdoutCapture, masker),
+    stderr: maskedText(stderrCapture, masker),
     executable: executables[0]!,
     durationMs: performance.now() - startedAt,
   };
