@@ -93,14 +93,16 @@ function startApp(): void {
       defaultSession.setPermissionRequestHandler(permissionRequestHandler);
       defaultSession.setPermissionCheckHandler(permissionCheckHandler);
 
-      // safeStorage works only once the app is ready, so the token comes back here.
+      openWindow();
+      // safeStorage works only once the app is ready, and on macOS reading it may ask for the
+      // keychain password, so this waits until the window is up. The engine announces the
+      // restored secret to the page with an event.
       const restored = await restoreRememberedSecrets(engine, vault).catch((error: unknown) => {
         log(`could not restore saved secrets: ${String(error)}`);
         return [];
       });
       if (restored.length > 0) log(`restored ${restored.join(', ')} from the system key store`);
-      openWindow();
-      // The window is up by now; a failed start leaves it showing what the engine could load.
+      // A failed start leaves the window showing what the engine could load.
       engine
         .start()
         .then(({ notices }) => notices.forEach(log))
