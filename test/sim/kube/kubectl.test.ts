@@ -184,4 +184,51 @@ describe('simulated API server with real kubectl', () => {
     const r = await kubectl.run(['get', 'cm', '-l', 'tier in (web,db),tier!=db', '-o', 'name']);
     expect(r).toMatchObject({ exitCode: 0, stdout: 'configmap/l1' });
   });
+
+  it('creates namespaces and secrets from the protobuf bodies of kubectl create, and deletes a namespace with its content', async () => {
+    expect(await kubectl.run(['create', 'namespace', 'demo'])).toMatchObject({ exitCode: 0, stdout: 'namespace/demo created' });
+    expect(await kubectl.run(['create', 'secret', 'generic', 'foobar', '-n', 'demo', '--from-literal=foo=bar'])).toMatchObject({ exitCode: 0, stdout: 'secret/foobar created' });
+    expect(await kubectl.run(['get', 'secret', 'foobar', '-n', 'demo', '-o', 'jsonpath={.data.foo}'])).toMatchObject({ exitCode: 0, stdout: Buffer.from('bar').toString('base64') });
+    expect(server.store.get('v1', 'Secret', 'demo', 'foobar')).toMatchObject({ type: 'Opaque', metadata: { namespace: 'demo' } });
+    const deleted = await kubectl.run(['delete', 'namespace', 'demo']);
+    expect(deleted).toMatchObject({ exitCode: 0, stdout: 'namespace "demo" deleted' });
+    expect(server.store.get('v1', 'Secret', 'demo', 'foobar')).toBeUndefined();
+    expect((await kubectl.run(['get', 'ns', 'demo'])).stderr).toContain('namespaces "demo" not found');
+  });
+
+  it('serves a CRD applied through kubectl, and refuses a client-side apply of a CRD too big for the annotation', async () => {
+    const applied = await kubectl.run(['apply', '-f', '/work/shared/crds/sealed-secrets/bitnami.com_sealedsecrets.yaml']);
+    expect(applied).toMatchObject({ exitCode: 0, stdout: 'customresourcedefinition.apiextensions.k8s.io/sealedsecrets.bitnami.com created' });
+    const listed = await kubectl.run(['get', 'sealedsecrets', '-A']);
+    expect(listed).toMatchObject({ exitCode: 0, stderr: 'No resources found' });
+    const big = '/work/shared/crds/provider-upjet-gcp/container.gcp.upbound.io_clusters.yaml';
+    const tooLong = await kubectl.run(['apply', '-f', big]);
+    expect(tooLong.exitCode).toBe(1);
+    expect(tooLong.stderr).toContain('The CustomResourceDefinition "clusters.container.gcp.upbound.io" is invalid: metadata.annotations: Too long: must have at most 262144 bytes');
+    expect(await kubectl.run(['apply', '--server-side', '-f', big])).toMatchObject({ exitCode: 0, stdout: 'customresourcedefinition.apiextensions.k8s.io/clusters.container.gcp.upbound.io serverside-applied' });
+  });
+
+  it('streams table rows with kubectl get -w', async () => {
+    server.store.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'watched' } });
+    server.store.create({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'first', namespace: 'watched' }, data: { a: '1' } });
+    const watching = kubectl.start(['get', 'configmaps', '-n', 'watched', '-w']);
+    let out = '';
+    watching.stdout?.on('data', (chunk: Buffer) => { out += chunk.toString('utf8'); });
+    try {
+      const deadline = Date.now() + 15_000;
+      const waitFor = async (re: RegExp): Promise<void> => {
+        while (!re.test(out)) {
+          if (Date.now() > deadline) throw new Error(`kubectl get -w printed only: ${out}`);
+          await new Promise((resolve) => setTimeout(resolve, 50));
+        }
+      };
+      await waitFor(/^first\s+1\s+\d+s$/m);
+      server.store.create({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'second', namespace: 'watched' }, data: { a: '1', b: '2' } });
+      await waitFor(/^second\s+2\s+\d+s$/m);
+      expect(out.split('\n')[0]?.split(/\s{2,}/)).toEqual(['NAME', 'DATA', 'AGE']);
+    } finally {
+      watching.kill();
+      await watching;
+    }
+  });
 });

@@ -6,6 +6,7 @@ import {
   AGGREGATED_DISCOVERY_TYPE, aggregatedDiscovery, legacyCoreVersions, legacyGroup1, legacyGroupList, openApiGroupVersion, openApiRoot, resourceList, wantsAggregated,
 } from './discovery.js';
 import { resourceNotFound, statusOf } from './errors.js';
+import { decodeKubeProtobuf } from './protobuf.js';
 import { defaultObjects } from './seed.js';
 import { isMap, jsonPatch, mergePatch, strategicMergePatch } from './patch.js';
 import { apiVersionOf, TypeRegistry } from './registry.js';
@@ -44,6 +45,7 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
 }
 
 function parseBody(body: Buffer, contentType: string): unknown {
+  if (/protobuf/.test(contentType)) return decodeKubeProtobuf(body);
   const text = body.toString('utf8');
   if (text.trim() === '') return undefined;
   try {
