@@ -101,6 +101,28 @@ describe('lab store', () => {
     lab.dispose();
   });
 
+  it('gives steps that ran before the window opened a tab, and reads their history once on demand', async () => {
+    const snap = snapshotWith({ tools: 'succeeded', docker: 'pending' });
+    snap.steps.tools = { status: 'succeeded', attempts: 1, startedAt: '2026-01-01T00:00:00Z' };
+    const c = controllableClient([snap]);
+    const reads: unknown[] = [];
+    c.client.api.readLog = async (params) => {
+      reads.push(params);
+      return { text: 'asdf install\n', offset: 0, size: 13, truncated: false };
+    };
+    const lab = createLab(c.client);
+    c.connect('open');
+    await flush();
+    expect(lab.store.getState().streams).toEqual(['tools']);
+    await lab.loadHistory('tools');
+    await lab.loadHistory('tools');
+    expect(reads).toEqual([{ stepId: 'tools', offset: -256 * 1024, maxBytes: 256 * 1024 }]);
+    expect(lab.logs.history('tools')).toBe('asdf install\n');
+    await lab.loadHistory(ALL_STREAM);
+    expect(reads).toHaveLength(1);
+    lab.dispose();
+  });
+
   it('selects the running step, else the first failed, else the first unfinished', () => {
     expect(defaultSelection(snapshotWith({ a: 'succeeded', b: 'failed', c: 'running' }))).toBe('c');
     expect(defaultSelection(snapshotWith({ a: 'succeeded', b: 'pending', c: 'failed' }))).toBe('c');

@@ -37,6 +37,8 @@ export interface Lab {
   store: StoreApi<LabState>;
   logs: LogBook;
   api: LabApi;
+  /** Reads a step's earlier output from the engine when this window has none of it. */
+  loadHistory(stream: string): Promise<void>;
   /** Stops listening to the client. */
   dispose(): void;
 }
@@ -57,8 +59,21 @@ export function defaultSelection(snapshot: Snapshot): string | null {
   return pick?.id ?? null;
 }
 
+/** Output the engine writes for the lab as a whole rather than for one step. */
+export const LAB_STREAM = 'lab';
+
 export function streamLabel(snapshot: Snapshot | null, stream: string, labels: Record<string, string> = {}): string {
-  return allSteps(snapshot).find((s) => s.id === stream)?.title ?? labels[stream] ?? stream;
+  return allSteps(snapshot).find((s) => s.id === stream)?.title ?? labels[stream] ?? (stream === LAB_STREAM ? 'Lab' : stream);
+}
+
+/** How much earlier output to fetch per stream: enough to read, bounded for a slow link. */
+const HISTORY_BYTES = 256 * 1024;
+
+/** Steps that ran before this window opened, in lab order, so their output gets a tab. */
+export function startedSteps(snapshot: Snapshot): string[] {
+  return allSteps(snapshot)
+    .filter((s) => (snapshot.steps[s.id]?.attempts ?? 0) > 0 || snapshot.steps[s.id]?.startedAt)
+    .map((s) => s.id);
 }
 
 export function createLab(client: LabClient): Lab {
@@ -98,10 +113,25 @@ export function createLab(client: LabClient): Lab {
       store.setState((s) => ({
         snapshot,
         loadError: null,
+        streams: [...s.streams, ...startedSteps(snapshot).filter((id) => !s.streams.includes(id))],
         selectedStepId: s.selectedStepId && allSteps(snapshot).some((st) => st.id === s.selectedStepId) ? s.selectedStepId : defaultSelection(snapshot),
       }));
     } catch (error) {
       store.setState({ loadError: error instanceof Error ? error.message : String(error) });
+    }
+  }
+
+  const historyRequested = new Set<string>();
+  async function loadHistory(stream: string): Promise<void> {
+    if (stream === ALL_STREAM || historyRequested.has(stream) || logs.history(stream)) return;
+    historyRequested.add(stream);
+    try {
+      const page = await client.api.readLog({ stepId: stream, offset: -HISTORY_BYTES, maxBytes: HISTORY_BYTES });
+      const note = page.truncated || page.offset > 0 ? '\x1b[2m… earlier output is in the log file …\x1b[0m\n' : '';
+      logs.seed(stream, note + page.text);
+    } catch {
+      // No log yet (or the link dropped): the tab simply starts empty; a later visit tries again.
+      historyRequested.delete(stream);
     }
   }
 
@@ -116,6 +146,7 @@ export function createLab(client: LabClient): Lab {
     store,
     logs,
     api: client.api,
+    loadHistory,
     dispose() {
       offEvent();
       offConnection();

@@ -21,7 +21,8 @@ function openLink(_event: MouseEvent, uri: string): void {
 }
 
 export function Terminal() {
-  const { logs } = useLabContext();
+  const lab = useLabContext();
+  const { logs } = lab;
   const streams = useLabState((s) => s.streams);
   const snapshot = useLabState((s) => s.snapshot);
   const labels = useLabState((s) => s.streamLabels);
@@ -79,6 +80,10 @@ export function Terminal() {
 
   // Whoever picks the tab (a tab click, a card's "Show output", a troubleshooting run), the
   // terminal replays that stream's history and then follows it live.
+  useEffect(() => {
+    void lab.loadHistory(active);
+  }, [active, lab]);
+
   useEffect(() => {
     if (activeRef.current === active) return;
     activeRef.current = active;

@@ -31,4 +31,17 @@ describe('LogBook', () => {
     book.append('a', 'stdout', 'y\n');
     expect(seen).toEqual(['a', ALL_STREAM]);
   });
+
+  it('seeds an empty stream with earlier history, but never over live output', () => {
+    const book = new LogBook();
+    const seen: string[] = [];
+    book.subscribe((stream, text) => seen.push(`${stream}:${text}`));
+    expect(book.seed('docker', 'earlier\n')).toBe(true);
+    expect(book.history('docker')).toBe('earlier\n');
+    expect(seen).toEqual(['docker:earlier\n']);
+    book.append('tools', 'stdout', 'live\n');
+    expect(book.seed('tools', 'old\n')).toBe(false);
+    expect(book.history('tools')).toBe('live\n');
+    expect(book.history(ALL_STREAM)).not.toContain('earlier');
+  });
 });

@@ -51,6 +51,20 @@ export class LogBook {
     return isNew;
   }
 
+  /**
+   * Fills an empty stream with history read from the engine (after a reload or reconnect). If
+   * live output arrived meanwhile, the history is dropped rather than risk showing lines twice.
+   */
+  seed(stream: string, text: string): boolean {
+    const existing = this.buffers.get(stream);
+    if (!text || (existing && existing.size.chars > 0)) return false;
+    const buffer = existing ?? new LogBuffer(this.caps);
+    this.buffers.set(stream, buffer);
+    buffer.append(text);
+    this.emit(stream, text);
+    return true;
+  }
+
   history(stream: string): string {
     return this.buffers.get(stream)?.text() ?? '';
   }
