@@ -34,7 +34,7 @@ write();
 `;
 
 interface SideResult {
-  side: 'raw' | 'runner';
+  side: 'raw' | 'runner' | 'idle';
   bytes: number;
   lines?: number;
   seconds: number;
@@ -84,7 +84,7 @@ function maxRssMb(): number {
 }
 
 /** Runs one side in a fresh process and returns its figures. */
-function measure(side: 'raw' | 'runner'): Promise<SideResult> {
+function measure(side: 'raw' | 'runner' | 'idle'): Promise<SideResult> {
   return new Promise((resolve, reject) => {
     const self = fileURLToPath(import.meta.url);
     const child = spawn(process.execPath, [...process.execArgv, self, `--side=${side}`], { stdio: ['ignore', 'pipe', 'inherit'] });
@@ -103,7 +103,12 @@ function median(values: number[]): number {
 async function main(): Promise<void> {
   const sideArg = process.argv.find((arg) => arg.startsWith('--side='));
   if (sideArg) {
-    const result = sideArg === '--side=raw' ? await rawSide() : await runnerSide();
+    const result =
+      sideArg === '--side=raw'
+        ? await rawSide()
+        : sideArg === '--side=idle'
+          ? { side: 'idle' as const, bytes: 0, seconds: 0, maxRssMb: maxRssMb() }
+          : await runnerSide();
     process.stdout.write(JSON.stringify(result));
     return;
   }
@@ -124,6 +129,8 @@ async function main(): Promise<void> {
   const run = median(mbps.runner);
   console.log(`raw pipe (median):      ${raw.toFixed(0)} MB/s, peak RSS ${Math.max(...rss.raw).toFixed(0)} MB`);
   console.log(`runner + masking (median): ${run.toFixed(0)} MB/s, peak RSS ${Math.max(...rss.runner).toFixed(0)} MB`);
+  const idle = await measure('idle');
+  console.log(`baseline RSS of a side process doing nothing (node + tsx + imports): ${idle.maxRssMb.toFixed(0)} MB`);
   console.log(`ratio runner/raw: ${(run / raw).toFixed(2)} (goal >= 0.5); runner peak RSS goal < 150 MB`);
 }
 
