@@ -114,10 +114,14 @@ describe('lab store', () => {
     c.connect('open');
     await flush();
     expect(lab.store.getState().streams).toEqual(['tools']);
+    c.emit({ type: 'log', stream: 'tools', source: 'stdout', data: 'live\n' });
+    expect(lab.store.getState().streams).toEqual(['tools']);
+    await lab.loadHistory('docker');
     await lab.loadHistory('tools');
     await lab.loadHistory('tools');
-    expect(reads).toEqual([{ stepId: 'tools', offset: -256 * 1024, maxBytes: 256 * 1024 }]);
-    expect(lab.logs.history('tools')).toBe('asdf install\n');
+    // A stream with live output already is not read again; one without is read once.
+    expect(reads).toEqual([{ stepId: 'docker', offset: -256 * 1024, maxBytes: 256 * 1024 }]);
+    expect(lab.logs.history('docker')).toBe('asdf install\n');
     await lab.loadHistory(ALL_STREAM);
     expect(reads).toHaveLength(1);
     lab.dispose();

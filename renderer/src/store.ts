@@ -97,9 +97,8 @@ export function createLab(client: LabClient): Lab {
   function onEvent(event: LabEvent): void {
     if (event.type === 'log') {
       const { snapshot, streamLabels } = store.getState();
-      if (logs.append(event.stream, event.source, event.data, streamLabel(snapshot, event.stream, streamLabels))) {
-        store.setState((s) => ({ streams: [...s.streams, event.stream] }));
-      }
+      logs.append(event.stream, event.source, event.data, streamLabel(snapshot, event.stream, streamLabels));
+      if (!store.getState().streams.includes(event.stream)) store.setState((s) => ({ streams: [...s.streams, event.stream] }));
       return;
     }
     const { snapshot } = store.getState();

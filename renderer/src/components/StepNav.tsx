@@ -40,7 +40,7 @@ export function StepNav() {
   return (
     <nav aria-label="Lab steps" className="nav" ref={listRef} onKeyDown={onKeyDown}>
       {snapshot.phases.map((phase) => (
-        <section key={phase.id} className="phase" aria-labelledby={`phase-${phase.id}`}>
+        <div key={phase.id} role="group" className="phase" aria-labelledby={`phase-${phase.id}`}>
           <h2 id={`phase-${phase.id}`} className="phase-title">
             <span className={`status-icon status-${phaseStatus(phase.steps, snapshot.steps)}`} aria-hidden="true">
               {statusIcons[phaseStatus(phase.steps, snapshot.steps)]}
@@ -54,7 +54,7 @@ export function StepNav() {
               </li>
             ))}
           </ul>
-        </section>
+        </div>
       ))}
     </nav>
   );
@@ -95,7 +95,8 @@ function StepButton({ step, state, selected, focusable, now, onSelect }: StepBut
       <span id={detailId} className="step-meta">
         <span className="visually-hidden">{statusLabels[status]}</span>
         {elapsed !== null ? <span className="elapsed">{formatDuration(elapsed)}</span> : null}
-        {estimate && status !== 'succeeded' && status !== 'skipped' ? <span className="estimate">{estimate}</span> : null}
+        {/* One figure keeps the column narrow: time taken once started, the estimate before. */}
+        {elapsed === null && estimate ? <span className="estimate">{estimate}</span> : null}
       </span>
     </>
   );

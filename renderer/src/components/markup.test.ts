@@ -29,7 +29,7 @@ const snapshot: Snapshot = {
           why: 'Checks the token.',
           dependsOn: [],
           commands: [{ argv: ['curl', '-H', 'Authorization: Bearer $GITHUB_TOKEN', 'https://api.github.com/user'], env: ['GITHUB_TOKEN'] }],
-          estimateSeconds: 2,
+          estimateSeconds: 600,
           inputs: ['github.owner'],
         },
       ],
@@ -81,8 +81,10 @@ describe('step navigation markup', () => {
       expect(html).toContain(`id="${describedBy}"`);
     }
     expect(text(html)).toContain('Running');
-    expect(text(html)).toContain('~2 min');
-    expect(text(html)).toMatch(/0:4\d/);
+    // A started step shows its time so far; one that never started shows its estimate.
+    expect(text(html)).toMatch(/Running0:4\d/);
+    expect(text(html)).not.toContain('~2 min');
+    expect(text(html)).toContain('~10 min');
   });
 
   it('puts only the selected step in the tab order', () => {
