@@ -38,10 +38,13 @@ interface SideResult {
   bytes: number;
   lines?: number;
   seconds: number;
+  /** CPU time of the side process during the measured part (user + system). */
+  cpuSeconds: number;
   maxRssMb: number;
 }
 
 async function rawSide(): Promise<SideResult> {
+  const cpu = process.cpuUsage();
   const started = process.hrtime.bigint();
   let bytes = 0;
   await new Promise<void>((resolve, reject) => {
@@ -50,7 +53,7 @@ async function rawSide(): Promise<SideResult> {
     child.on('error', reject);
     child.on('close', () => resolve());
   });
-  return { side: 'raw', bytes, seconds: elapsed(started), maxRssMb: maxRssMb() };
+  return { side: 'raw', bytes, seconds: elapsed(started), cpuSeconds: cpuSince(cpu), maxRssMb: maxRssMb() };
 }
 
 async function runnerSide(): Promise<SideResult> {
@@ -61,6 +64,7 @@ async function runnerSide(): Promise<SideResult> {
   const runner = createRunner({ masker });
   let chars = 0;
   let lines = 0;
+  const cpu = process.cpuUsage();
   const started = process.hrtime.bigint();
   await runner.run(
     { argv: [process.execPath, '-e', GENERATOR] },
@@ -71,11 +75,17 @@ async function runnerSide(): Promise<SideResult> {
   );
   // Masking shortens the output by the secret's length minus `***` on each occurrence; count the
   // bytes the child wrote, so both sides report the same amount of work.
-  return { side: 'runner', bytes: LINES * 80, lines, seconds: elapsed(started), maxRssMb: maxRssMb() };
+  if (chars === 0) throw new Error('the runner delivered no output');
+  return { side: 'runner', bytes: LINES * 80, lines, seconds: elapsed(started), cpuSeconds: cpuSince(cpu), maxRssMb: maxRssMb() };
 }
 
 function elapsed(started: bigint): number {
   return Number(process.hrtime.bigint() - started) / 1e9;
+}
+
+function cpuSince(start: NodeJS.CpuUsage): number {
+  const used = process.cpuUsage(start);
+  return (used.user + used.system) / 1e6;
 }
 
 function maxRssMb(): number {
@@ -107,7 +117,7 @@ async function main(): Promise<void> {
       sideArg === '--side=raw'
         ? await rawSide()
         : sideArg === '--side=idle'
-          ? { side: 'idle' as const, bytes: 0, seconds: 0, maxRssMb: maxRssMb() }
+          ? { side: 'idle' as const, bytes: 0, seconds: 0, cpuSeconds: 0, maxRssMb: maxRssMb() }
           : await runnerSide();
     process.stdout.write(JSON.stringify(result));
     return;
@@ -122,7 +132,7 @@ async function main(): Promise<void> {
       mbps[side].push(rate);
       rss[side].push(result.maxRssMb);
       const lines = result.lines !== undefined ? `, ${result.lines.toLocaleString('en')} lines` : '';
-      console.log(`  round ${round} ${side.padEnd(6)} ${rate.toFixed(0).padStart(5)} MB/s  ${result.seconds.toFixed(2)} s  peak RSS ${result.maxRssMb.toFixed(0)} MB${lines}`);
+      console.log(`  round ${round} ${side.padEnd(6)} ${rate.toFixed(0).padStart(5)} MB/s  ${result.seconds.toFixed(2)} s (cpu ${result.cpuSeconds.toFixed(2)} s)  peak RSS ${result.maxRssMb.toFixed(0)} MB${lines}`);
     }
   }
   const raw = median(mbps.raw);

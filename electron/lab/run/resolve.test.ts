@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readLoginShellPath } from './loginShellEnv';
-import { createResolver, knownToolDirs } from './resolve';
+import { createDefaultResolver, createResolver, knownToolDirs } from './resolve';
 
 const root = mkdtempSync(path.join(tmpdir(), 'lab-resolve-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -113,6 +113,14 @@ describe('readLoginShellPath', () => {
   it('gives up on a shell that hangs', async () => {
     const shell = tool(shells, 'hang-shell', 0o755, '#!/bin/sh\nexec sleep 30\n');
     await expect(readLoginShellPath({ shell, platform: 'linux', timeoutMs: 300 })).resolves.toBeUndefined();
+  });
+
+  it('feeds the login shell PATH into the default resolver', async () => {
+    const loginBin = dir('login-bin');
+    tool(loginBin, 'flux');
+    const shell = tool(shells, 'path-shell', 0o755, `#!/bin/sh\nPATH=${loginBin}\nexport PATH\nshift\nexec /bin/sh -c "$1"\n`);
+    const resolve = await createDefaultResolver({ home: dir('empty-home'), loginShell: { shell, platform: 'linux' } });
+    expect(resolve('flux', { PATH: '/nonexistent' })).toBe(path.join(loginBin, 'flux'));
   });
 
   it('returns undefined when the shell does not exist or on Windows', async () => {

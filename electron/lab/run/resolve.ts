@@ -2,6 +2,7 @@
  * Finds the executable a command name refers to.
  *
  * API: createResolver(options?) -> Resolver; resolver(name, env) -> absolute path | undefined
+ *      createDefaultResolver(options?) -> Promise<Resolver> that also searches the login shell's PATH
  *      knownToolDirs(env, platform, home) -> where the lab's tools are usually installed
  *
  * Searched in order: the PATH of the call's environment, the login shell's PATH (read once at
@@ -12,6 +13,7 @@
 import { accessSync, constants, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import path from 'node:path';
+import { loginShellPathOnce, type LoginShellOptions } from './loginShellEnv';
 
 export type Resolver = (command: string, env: NodeJS.ProcessEnv) => string | undefined;
 
@@ -96,4 +98,14 @@ function isExecutableFile(file: string, platform: NodeJS.Platform): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * The resolver the app uses: reads the login shell's PATH once (at start-up, the first time it is
+ * called) and searches it after the environment's own PATH.
+ */
+export async function createDefaultResolver(options: ResolverOptions & { loginShell?: LoginShellOptions } = {}): Promise<Resolver> {
+  const { loginShell, ...resolverOptions } = options;
+  const loginShellPath = resolverOptions.loginShellPath ?? (await loginShellPathOnce(loginShell));
+  return createResolver(loginShellPath ? { ...resolverOptions, loginShellPath } : resolverOptions);
 }

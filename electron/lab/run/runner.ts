@@ -1,7 +1,7 @@
 /**
  * Runs the lab's commands: argument arrays only, pipelines joined here, output streamed masked.
  *
- * API: const runner = createRunner({ masker, baseEnv?, resolve? });
+ * API: const runner = createRunner({ masker, baseEnv?, resolve? });  // resolve: await createDefaultResolver()
  *      runner.run(spec, listener?) -> Promise<CommandResult>, rejects with CommandError
  *      describeCommand(spec)       -> `a | b > file`, bash-quoted (mask it before showing)
  *
@@ -75,7 +75,7 @@ export class CommandError extends Error {
       (details.cancelled
         ? 'was cancelled'
         : details.timedOut
-          ? 'timed out'
+          ? `timed out after ${Math.round(details.durationMs / 100) / 10} s`
           : details.signal
             ? `was killed by ${details.signal}`
             : `failed with exit code ${details.exitCode}`);
