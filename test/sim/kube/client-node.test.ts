@@ -79,6 +79,17 @@ describe('simulated API server with @kubernetes/client-node', () => {
     expect(Number(afterMerge.metadata?.resourceVersion)).toBeGreaterThan(Number(afterJson.metadata?.resourceVersion));
   });
 
+  it('creates and server-side applies through KubernetesObjectApi (discovery by group/version)', async () => {
+    const objects = k8s.KubernetesObjectApi.makeApiClient(kc);
+    const manifest = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'api', namespace: 'default' }, spec: { selector: { matchLabels: { app: 'api' } }, template: { metadata: { labels: { app: 'api' } }, spec: { containers: [{ name: 'api', image: 'api:1' }] } } } };
+    const created = (await objects.create(manifest)) as KubeObject;
+    expect(created.metadata?.uid).toEqual(expect.any(String));
+    const replicas = { ...manifest, spec: { ...manifest.spec, replicas: 3 } };
+    const applied = (await objects.patch(replicas, undefined, undefined, 'lab', true, k8s.PatchStrategy.ServerSideApply)) as KubeObject;
+    expect(applied.spec).toMatchObject({ replicas: 3 });
+    expect(applied.metadata?.generation).toBe(2);
+  });
+
   it('rejects a stale update with 409 Conflict', async () => {
     const current = await core.readNamespacedConfigMap({ name: 'patched', namespace: 'default' });
     await core.replaceNamespacedConfigMap({ name: 'patched', namespace: 'default', body: { ...current, data: { d: '4' } } });

@@ -62,6 +62,17 @@ describe('simulated API server with real kubectl', () => {
     expect(r).toMatchObject({ exitCode: 0, stdout: '10.43.0.1 443' });
   });
 
+  it('reads a load balancer address set through the store, as the lab checks the shop address', async () => {
+    expect((await kubectl.run(['get', 'svc', 'kubernetes', '-o', 'jsonpath={.status.loadBalancer.ingress[0].ip}'])).stdout).toBe('');
+    server.store.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'shop' } });
+    const svc = server.store.create({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'frontend-external', namespace: 'shop' }, spec: { type: 'LoadBalancer', selector: { app: 'frontend' }, ports: [{ name: 'http', port: 80, targetPort: 8080 }] } });
+    const pending = await kubectl.run(['get', 'svc', '-n', 'shop']);
+    expect(pending.stdout.split('\n')[1]?.split(/\s{2,}/)).toEqual(['frontend-external', 'LoadBalancer', svc.spec && (svc.spec as { clusterIP: string }).clusterIP, '<pending>', '80/TCP', expect.stringMatching(/^\d+s$/)]);
+    server.store.updateStatus({ ...svc, status: { loadBalancer: { ingress: [{ ip: '34.155.10.20' }] } } });
+    const r = await kubectl.run(['get', 'svc', '-n', 'shop', 'frontend-external', '-o', 'jsonpath={.status.loadBalancer.ingress[0].ip}']);
+    expect(r).toMatchObject({ exitCode: 0, stdout: '34.155.10.20' });
+  });
+
   it('reports the server version and the current context', async () => {
     const version = await kubectl.run(['version', '-o', 'json']);
     expect(JSON.parse(version.stdout).serverVersion.gitVersion).toBe('v1.35.0+k3s1');

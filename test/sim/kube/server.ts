@@ -122,7 +122,7 @@ export async function startKubeApiServer(options: KubeApiServerOptions): Promise
     const include = (q.get('includeObject') as IncludeObject | null) ?? 'Metadata';
     const show = (o: KubeObject): unknown => (asTable ? toTable(r.type, [o], String(o.metadata.resourceVersion), include) : o);
     const contentType = String(req.headers['content-type'] ?? 'application/json');
-    if (r.type.namespaced && r.namespace && !['namespaces'].includes(r.type.plural) && !store.hasNamespace(r.namespace) && method !== 'GET') {
+    if (r.type.namespaced && r.namespace && !store.hasNamespace(r.namespace) && method !== 'GET') {
       throw new KubeError(404, 'NotFound', `namespaces "${r.namespace}" not found`, { name: r.namespace, kind: 'namespaces' });
     }
 

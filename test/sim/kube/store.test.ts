@@ -155,6 +155,19 @@ describe('simulated API server store, CRDs and HTTP details', () => {
       expect(stale.message).toBe('Operation cannot be fulfilled on widgets.example.com "w2": the object has been modified; please apply your changes to the latest version and try again');
     });
 
+    it('patches status only through the /status subresource over HTTP', async () => {
+      const patch = (suffix: string, body: unknown) => fetch(`${server.url}/apis/example.com/v1/namespaces/default/widgets/w2${suffix}`, {
+        method: 'PATCH', headers: { 'Content-Type': 'application/merge-patch+json' }, body: JSON.stringify(body),
+      });
+      const viaStatus = await patch('/status', { status: { phase: 'Done' } });
+      expect(viaStatus.status).toBe(200);
+      expect(((await viaStatus.json()) as KubeObject).status).toEqual({ phase: 'Done' });
+      const viaMain = await patch('', { status: { phase: 'Ignored' }, metadata: { labels: { seen: 'yes' } } });
+      expect(await viaMain.json()).toMatchObject({ status: { phase: 'Done' }, metadata: { labels: { seen: 'yes' } } });
+      const strategic = await fetch(`${server.url}/apis/example.com/v1/namespaces/default/widgets/w2`, { method: 'PATCH', headers: { 'Content-Type': 'application/strategic-merge-patch+json' }, body: '{}' });
+      expect(strategic.status).toBe(415);
+    });
+
     it('answers 404 NotFound and 409 AlreadyExists with the real wording', async () => {
       const missing = await fetch(`${server.url}/apis/example.com/v1/namespaces/default/widgets/none`);
       expect(missing.status).toBe(404);
@@ -165,7 +178,8 @@ describe('simulated API server store, CRDs and HTTP details', () => {
     it('deleting the CRD removes the kind and its objects', async () => {
       server.store.delete('apiextensions.k8s.io/v1', 'CustomResourceDefinition', undefined, 'widgets.example.com');
       expect((await fetch(`${server.url}/apis/example.com/v1/namespaces/default/widgets`)).status).toBe(404);
-      expect(() => server.store.get('example.com/v1', 'Widget', 'default', 'w1')).toThrow(KubeError);
+      expect(server.store.get('example.com/v1', 'Widget', 'default', 'w1')).toBeUndefined();
+      expect(() => server.store.create(widget('w9', { size: 1 }))).toThrow(KubeError);
       server.store.create(widgetCrd());
       expect(server.store.list('example.com/v1', 'Widget')).toEqual([]);
     });
@@ -202,6 +216,15 @@ describe('simulated API server store, CRDs and HTTP details', () => {
       const held = server.store.get('v1', 'ConfigMap', 'doomed', 'held') as KubeObject;
       server.store.update({ ...held, metadata: { ...held.metadata, finalizers: [] } });
       expect(server.store.get('v1', 'Namespace', undefined, 'doomed')).toBeUndefined();
+    });
+
+    it('deletes a collection by label selector', async () => {
+      for (const [name, app] of [['dc1', 'x'], ['dc2', 'x'], ['dc3', 'y']]) {
+        server.store.create({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: name as string, namespace: 'default', labels: { app: app as string } } });
+      }
+      const res = await fetch(`${server.url}/api/v1/namespaces/default/configmaps?labelSelector=app%3Dx`, { method: 'DELETE' });
+      expect(res.status).toBe(200);
+      expect(server.store.list('v1', 'ConfigMap', 'default', 'app').map((o) => o.metadata.name)).toEqual(['dc3']);
     });
 
     it('collects dependents whose owner is gone, and orphans on request', async () => {

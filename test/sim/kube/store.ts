@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { alreadyExists, conflict, invalid, notFound, resourceNotFound } from './errors.js';
+import { alreadyExists, conflict, invalid, notFound } from './errors.js';
 import { applyMerge, clone, isMap } from './patch.js';
 import { apiVersionOf, splitApiVersion, storageKey, TypeRegistry } from './registry.js';
 import { validateCustomResource, type FieldCause } from './schema.js';
@@ -100,8 +100,10 @@ export class MemoryStore implements ObjectStore {
     return type.namespaced ? namespace || 'default' : undefined;
   }
 
+  /** Unknown kinds (say, a CRD not installed yet) read as absent, so controllers can poll before installation. */
   get(apiVersion: string, kind: string, namespace: string | undefined, name: string): KubeObject | undefined {
-    const type = this.typeOf(apiVersion, kind);
+    const type = this.registry.byKind(apiVersion, kind);
+    if (!type) return undefined;
     const found = this.bucket(type).get(objectKey(this.namespaceOf(type, namespace), name));
     return found ? this.present(found, type) : undefined;
   }
@@ -113,7 +115,8 @@ export class MemoryStore implements ObjectStore {
   }
 
   list(apiVersion: string, kind: string, namespace?: string, labelSelector?: string): KubeObject[] {
-    return this.listByType(this.typeOf(apiVersion, kind), namespace, labelSelector);
+    const type = this.registry.byKind(apiVersion, kind);
+    return type ? this.listByType(type, namespace, labelSelector) : [];
   }
 
   listByType(type: ServedType, namespace?: string, labelSelector?: string): KubeObject[] {
@@ -478,11 +481,6 @@ export class MemoryStore implements ObjectStore {
 
   hasNamespace(name: string): boolean {
     return this.bucket(this.typeOf('v1', 'Namespace')).has(objectKey(undefined, name));
-  }
-
-  requireType(type: ServedType | undefined): ServedType {
-    if (!type) throw resourceNotFound();
-    return type;
   }
 }
 

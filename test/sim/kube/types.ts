@@ -46,6 +46,7 @@ export class KubeError extends Error {
 }
 
 export interface ObjectStore {
+  /** The object, or undefined when it (or its kind) does not exist. */
   get(apiVersion: string, kind: string, namespace: string | undefined, name: string): KubeObject | undefined;
   list(apiVersion: string, kind: string, namespace?: string, labelSelector?: string): KubeObject[];
   /** Validates (CRD schema, strict) and stores a new object; throws KubeError (409 AlreadyExists, 422 Invalid...). */
