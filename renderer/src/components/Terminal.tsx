@@ -54,6 +54,13 @@ export function Terminal() {
     term.loadAddon(search);
     term.loadAddon(new WebLinksAddon(openLink));
     term.open(host);
+    // Nothing is typed into this terminal, so Ctrl/Cmd+C can mean "copy" as everywhere else.
+    term.attachCustomKeyEventHandler((event) => {
+      const copyKey = event.type === 'keydown' && (event.ctrlKey || event.metaKey) && event.key.toLowerCase() === 'c';
+      if (!copyKey || !term.hasSelection()) return true;
+      void navigator.clipboard.writeText(term.getSelection()).catch(() => {});
+      return false;
+    });
     // Output only: hide the cursor so nobody expects to type here.
     term.write('\x1b[?25l');
     termRef.current = term;
