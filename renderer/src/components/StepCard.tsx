@@ -19,7 +19,13 @@ export function StepCard() {
   const state = step ? snapshot?.steps[step.id] : undefined;
   const status = state?.status ?? 'pending';
   const now = useNow(status === 'running');
-  if (!snapshot || !step) return <main className="card" aria-label="Step" />;
+  if (!snapshot || !step) {
+    return (
+      <main className="card" aria-label="Step" aria-busy={!snapshot}>
+        {!snapshot ? <p className="muted">Loading the lab…</p> : null}
+      </main>
+    );
+  }
 
   const elapsed = elapsedMs(state, now);
   const estimate = formatEstimate(step.estimateSeconds);
