@@ -13,7 +13,7 @@ import { SecretMasker } from '../electron/lab/run/mask';
 import { createRunner } from '../electron/lab/run/runner';
 
 const LINES = 1_000_000;
-const ROUNDS = 3;
+const ROUNDS = 5;
 
 /** The generator: one 1,000-line block (one line carries a secret), written with back-pressure. */
 const GENERATOR = `
@@ -124,6 +124,7 @@ async function main(): Promise<void> {
   }
   const mbps = { raw: [] as number[], runner: [] as number[] };
   const rss = { raw: [] as number[], runner: [] as number[] };
+  const cpu = { raw: [] as number[], runner: [] as number[] };
   console.log(`bench:runner - ${LINES.toLocaleString('en')} lines x 80 bytes, ${ROUNDS} alternating rounds`);
   for (let round = 1; round <= ROUNDS; round++) {
     for (const side of round % 2 ? (['raw', 'runner'] as const) : (['runner', 'raw'] as const)) {
@@ -131,6 +132,7 @@ async function main(): Promise<void> {
       const rate = result.bytes / 1e6 / result.seconds;
       mbps[side].push(rate);
       rss[side].push(result.maxRssMb);
+      cpu[side].push(result.cpuSeconds);
       const lines = result.lines !== undefined ? `, ${result.lines.toLocaleString('en')} lines` : '';
       console.log(`  round ${round} ${side.padEnd(6)} ${rate.toFixed(0).padStart(5)} MB/s  ${result.seconds.toFixed(2)} s (cpu ${result.cpuSeconds.toFixed(2)} s)  peak RSS ${result.maxRssMb.toFixed(0)} MB${lines}`);
     }
@@ -142,6 +144,9 @@ async function main(): Promise<void> {
   const idle = await measure('idle');
   console.log(`baseline RSS of a side process doing nothing (node + tsx + imports): ${idle.maxRssMb.toFixed(0)} MB`);
   console.log(`ratio runner/raw: ${(run / raw).toFixed(2)} (goal >= 0.5); runner peak RSS goal < 150 MB`);
+  // Wall-clock rates swing with other load on the machine; CPU time per MB does much less.
+  const cpuPerMb = (side: 'raw' | 'runner'): number => median(cpu[side]) / (LINES * 80 / 1e6) * 1000;
+  console.log(`CPU per MB (median): raw ${cpuPerMb('raw').toFixed(2)} ms, runner ${cpuPerMb('runner').toFixed(2)} ms`);
 }
 
 main().catch((error: unknown) => {
