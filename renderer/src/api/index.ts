@@ -13,8 +13,18 @@ export type { ConnectionState, LabClient } from './client';
 let client: LabClient | null = null;
 
 export function getLabClient(): LabClient {
-  client ??= window.labApi ? createIpcClient(window.labApi) : createWsClient({ url: apiUrlFor(window.location) });
+  client ??= window.labApi ? createIpcClient(window.labApi) : createBrowserClient();
   return client;
+}
+
+function createBrowserClient(): LabClient {
+  const ws = createWsClient({ url: apiUrlFor(window.location) });
+  // A laptop that wakes up or rejoins the Wi-Fi should not sit out the rest of a backoff delay.
+  window.addEventListener('online', () => ws.reconnectNow());
+  document.addEventListener('visibilitychange', () => {
+    if (document.visibilityState === 'visible') ws.reconnectNow();
+  });
+  return ws;
 }
 
 export function getLabApi(): LabApi {

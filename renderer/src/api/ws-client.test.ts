@@ -122,6 +122,20 @@ describe('ws client', () => {
     expect(timers[timers.length - 1]!.ms).toBe(100);
   });
 
+  it('reconnects at once when asked during a backoff wait, and only then', () => {
+    const { client, sockets, last } = setup();
+    client.reconnectNow();
+    expect(sockets).toHaveLength(1);
+    last().open();
+    client.reconnectNow();
+    expect(sockets).toHaveLength(1);
+    last().drop();
+    client.reconnectNow();
+    expect(sockets).toHaveLength(2);
+    client.reconnectNow();
+    expect(sockets).toHaveLength(2);
+  });
+
   it('stops for good when closed', async () => {
     const { client, sockets, timers, last } = setup();
     last().open();

@@ -47,6 +47,8 @@ interface Pending {
 }
 
 export interface WsLabClient extends LabClient {
+  /** Skips the backoff wait, e.g. when the network is back or the laptop woke up. */
+  reconnectNow(): void;
   /** Closes the socket for good (no reconnect). */
   close(): void;
 }
@@ -163,6 +165,11 @@ export function createWsClient(options: WsClientOptions): WsLabClient {
       stateListeners.add(listener);
       listener(state);
       return () => stateListeners.delete(listener);
+    },
+    reconnectNow() {
+      if (closed || socket !== null || timer === null) return;
+      clearTimer(timer);
+      open();
     },
     close() {
       closed = true;
