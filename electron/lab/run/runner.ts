@@ -18,7 +18,7 @@ import { hintFor } from './hints';
 import { SecretMasker } from './mask';
 import { CappedText, lastLines, maskedText, OutputChannel } from './output';
 import { killProcessTree, trackGroup, untrackGroup, waitForGroupExit } from './processTree';
-import { createResolver, type Resolver } from './resolve';
+import { createDefaultResolver, createResolver, type Resolver } from './resolve';
 import { formatCommand } from './shellQuote';
 import type { CommandResult, CommandSpec, OutputListener } from './types';
 
@@ -26,7 +26,13 @@ export interface RunnerOptions {
   masker?: SecretMasker;
   /** Environment every command starts from; the spec's env is merged over it. Default process.env. */
   baseEnv?: NodeJS.ProcessEnv;
+  /**
+   * Finds executables. Default: PATH, then the login shell's PATH (read once, on the first run;
+   * see loginShellEnv.ts), then the tools' usual install folders.
+   */
   resolve?: Resolver;
+  /** Set false to skip asking the login shell for its PATH (when no resolve is given). */
+  loginShell?: boolean;
   /** Characters of stdout and of stderr kept in the result (the most recent ones). Default 1 MiB. */
   captureLimit?: number;
   /** Time between SIGTERM and SIGKILL when a tree is killed. Default 3 s. */
@@ -109,10 +115,11 @@ export function describeCommand(spec: Pick<CommandSpec, 'argv' | 'pipeTo' | 'out
 }
 
 export function createRunner(options: RunnerOptions = {}): Runner {
+  let resolver: Promise<Resolver> | undefined = options.resolve ? Promise.resolve(options.resolve) : undefined;
   const context: RunContext = {
     masker: options.masker ?? new SecretMasker(),
     baseEnv: options.baseEnv ?? process.env,
-    resolve: options.resolve ?? createResolver(),
+    resolver: () => (resolver ??= options.loginShell === false ? Promise.resolve(createResolver()) : createDefaultResolver()),
     captureLimit: options.captureLimit ?? DEFAULT_CAPTURE,
     killGraceMs: options.killGraceMs ?? DEFAULT_GRACE_MS,
     platform: options.platform ?? process.platform,
@@ -123,7 +130,7 @@ export function createRunner(options: RunnerOptions = {}): Runner {
 interface RunContext {
   masker: SecretMasker;
   baseEnv: NodeJS.ProcessEnv;
-  resolve: Resolver;
+  resolver: () => Promise<Resolver>;
   captureLimit: number;
   killGraceMs: number;
   platform: NodeJS.Platform;
@@ -167,10 +174,11 @@ async function runCommand(context: RunContext, spec: CommandSpec, listener: Outp
   if (spec.signal?.aborted) throw fail({ cancelled: true });
 
   const envs = stages.map((stage) => mergeEnv(context.baseEnv, stage.env));
+  const resolve = await context.resolver();
   const executables: string[] = [];
   for (const [index, stage] of stages.entries()) {
     const tool = stage.argv[0]!;
-    const found = context.resolve(tool, envs[index]!);
+    const found = resolve(tool, envs[index]!);
     if (!found) {
       throw fail({ code: 'ENOENT', hint: hintFor({ tool: path.basename(tool), code: 'ENOENT', output: '' }) }, `cannot run: ${path.basename(tool)} was not found`);
     }
@@ -248,6 +256,8 @@ async function runCommand(context: RunContext, spec: CommandSpec, listener: Outp
     killAll();
   };
   spec.signal?.addEventListener('abort', onAbort, { once: true });
+  // Aborted while the output file was being opened: the event has already fired.
+  if (spec.signal?.aborted) onAbort();
 
   let outcomes: StageOutcome[];
   try {
