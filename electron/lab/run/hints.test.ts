@@ -8,6 +8,8 @@ describe('hintFor', () => {
     ['k3d', "ERRO[0000] Failed to get nodes for cluster 'dev': docker failed to list containers: Cannot connect to the Docker daemon at unix:///Users/x/.docker/run/docker.sock. Is the docker daemon running?", /start Docker Desktop/],
     ['docker', 'permission denied while trying to connect to the docker API at unix:///var/run/docker.sock', /docker group/],
     ['gh', '{"message": "Bad credentials", "documentation_url": "https://docs.github.com/rest", "status": "401"}', /GITHUB_TOKEN/],
+    ['flux', '✗ failed to get Git repository: GET https://api.github.com/repos/me/lab: 401 []', /GITHUB_TOKEN/],
+    ['kubectl', 'error: You must be logged in to the server (Unauthorized)', /refresh the kubeconfig/],
     ['gcloud', `ERROR: (gcloud.container.clusters.create) ResponseError: code=403, message=Insufficient regional quota to satisfy request: resource "SSD_TOTAL_GB"`, /out of quota/],
     ['kubectl', 'Failed to unseal: no key could decrypt secret (foo)', /re-seal/],
     ['kubeseal', 'error: cannot get sealed secret service: services "sealed-secrets-controller" not found', /sealed-secrets-controller/],
@@ -26,5 +28,10 @@ describe('hintFor', () => {
 
   it('has no hint for an unknown failure', () => {
     expect(hintFor({ tool: 'kubectl', output: 'error: something nobody anticipated' })).toBeUndefined();
+  });
+
+  it('does not mistake look-alikes for known failures', () => {
+    expect(hintFor({ tool: 'kubectl', output: 'Error from server (Forbidden): pods "x" is forbidden: exceeded quota: compute-resources' })).toBeUndefined();
+    expect(hintFor({ tool: 'flux', output: '✗ reconciled revision main@sha1:401dd3b550f82581c7d12bb79ade389089c6422f failed' })).toBeUndefined();
   });
 });

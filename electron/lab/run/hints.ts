@@ -35,7 +35,12 @@ const RULES: HintRule[] = [
     hint: () => 'Docker is not running: start Docker Desktop (or the Docker service) and retry',
   },
   {
-    pattern: /Bad credentials|\b401\b|Unauthorized|authentication required|invalid credentials/i,
+    // kubectl's wording when the API server rejects the kubeconfig's credentials.
+    pattern: /You must be logged in to the server|\(Unauthorized\)/,
+    hint: () => 'the cluster rejected your credentials: refresh the kubeconfig (k3d kubeconfig merge, or gcloud container clusters get-credentials)',
+  },
+  {
+    pattern: /Bad credentials|github[^\n]*\b(401|Unauthorized)\b|\b401\b[^\n]*github/i,
     hint: () => 'GitHub rejected the token: check GITHUB_TOKEN is a valid, unexpired personal access token with the repo scope',
   },
   {
@@ -47,7 +52,8 @@ const RULES: HintRule[] = [
     hint: () => 'kubeseal cannot reach the Sealed Secrets controller: check it runs as sealed-secrets-controller in kube-system (or pass --controller-name/--controller-namespace)',
   },
   {
-    pattern: /quota/i,
+    // GCP's wordings; a Kubernetes ResourceQuota ("exceeded quota: ...") is a different matter.
+    pattern: /Insufficient (regional )?quota|Quota exceeded for quota|QUOTA_EXCEEDED/i,
     hint: () => 'the GCP project is out of quota: free resources, pick a smaller machine type or another region, or request more quota in the console',
   },
   {
