@@ -38,7 +38,7 @@ export function Header() {
     <header className="header">
       <h1 className="app-name">GitOps Lab</h1>
       {rehearsal ? (
-        <p className="rehearsal-banner" role="note">
+        <p className="rehearsal-banner" role="note" title="Rehearsal: simulated tools and clouds, nothing real is created or billed">
           Rehearsal: simulated tools and clouds, nothing real is created or billed
         </p>
       ) : null}

@@ -47,13 +47,13 @@ export function StepCard() {
       </p>
       <p className="why">{step.why}</p>
       {status === 'blocked' && dependsOn.length > 0 ? <p className="muted">Waits for: {dependsOn.join(', ')}.</p> : null}
-      {state?.error && status === 'failed' ? <StepErrorView error={state.error} /> : null}
       <StepActions key={`actions-${step.id}`} stepId={step.id} status={status} />
       {actionError ? (
         <p className="action-error" role="alert">
           {actionError}
         </p>
       ) : null}
+      {state?.error && status === 'failed' ? <StepErrorView error={state.error} /> : null}
       {state?.outputs && Object.keys(state.outputs).length > 0 ? (
         <section aria-labelledby="outputs-title">
           <h3 id="outputs-title">Results</h3>

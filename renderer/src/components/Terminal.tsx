@@ -156,6 +156,11 @@ export function Terminal() {
               onClick={() => show(stream)}
             >
               {stream === ALL_STREAM ? 'All' : streamLabel(snapshot, stream, labels)}
+              {snapshot?.steps[stream]?.status === 'running' ? (
+                <span className="tab-running" aria-hidden="true">
+                  {' ●'}
+                </span>
+              ) : null}
             </button>
           ))}
         </div>
