@@ -11,15 +11,24 @@ const node = process.execPath;
 const work = realpathSync(mkdtempSync(path.join(tmpdir(), 'lab-runner-')));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-/** A command that starts two grandchildren (one ignoring SIGTERM), prints their pids, then waits. */
+/**
+ * A command that starts grandchildren, prints its own and their pids, then waits. `stubborn`:
+ * it and one grandchild (a node process) ignore SIGTERM, so only SIGKILL ends them; otherwise two
+ * `sleep`s, with the pids printed at once.
+ */
 const treeScript = path.join(work, 'tree.cjs');
 writeFileSync(
   treeScript,
   `const { spawn } = require('child_process');
-if (process.argv[2] === 'stubborn') process.on('SIGTERM', () => {});
 const sleeper = spawn('sleep', ['30'], { stdio: 'ignore' });
-const stubborn = spawn(process.execPath, ['-e', "process.on('SIGTERM', () => {}); setInterval(() => {}, 1000); console.log('ready')"], { stdio: ['ignore', 'pipe', 'ignore'] });
-stubborn.stdout.once('data', () => console.log('pids ' + process.pid + ' ' + sleeper.pid + ' ' + stubborn.pid));
+if (process.argv[2] === 'stubborn') {
+  process.on('SIGTERM', () => {});
+  const stubborn = spawn(process.execPath, ['-e', "process.on('SIGTERM', () => {}); setInterval(() => {}, 1000); console.log('ready')"], { stdio: ['ignore', 'pipe', 'ignore'] });
+  stubborn.stdout.once('data', () => console.log('pids ' + process.pid + ' ' + sleeper.pid + ' ' + stubborn.pid));
+} else {
+  const second = spawn('sleep', ['30'], { stdio: 'ignore' });
+  console.log('pids ' + process.pid + ' ' + sleeper.pid + ' ' + second.pid);
+}
 setInterval(() => {}, 1000);
 `,
 );
@@ -219,7 +228,8 @@ describe('runner', () => {
     let pids: number[] = [];
     const error = await failure(
       runner.run(
-        { argv: [node, treeScript], timeoutMs: 3000 },
+        // Long enough for node to start and print the pids on a busy machine.
+        { argv: [node, treeScript], timeoutMs: 2500 },
         { onLine: (_source, line) => (pids = line.startsWith('pids ') ? line.slice(5).split(' ').map(Number) : pids) },
       ),
     );
