@@ -44,7 +44,7 @@ export function validateBuiltin(type: ServedType, object: KubeObject): FieldCaus
 }
 
 /** Server-side defaults of built-in kinds that kubectl output and the lab's checks rely on. */
-export function defaultBuiltin(type: ServedType, object: KubeObject, _context: unknown): void {
+export function defaultBuiltin(type: ServedType, object: KubeObject): void {
   const spec = isMap(object.spec) ? object.spec : undefined;
   switch (type.kind) {
     case 'Namespace':

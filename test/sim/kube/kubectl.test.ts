@@ -120,6 +120,16 @@ describe('simulated API server with real kubectl', () => {
     expect(server.store.get('kustomize.toolkit.fluxcd.io/v1', 'Kustomization', 'default', 'ssa')?.spec).toMatchObject({ path: './other' });
   });
 
+  it('changes nothing on --dry-run=server (apply, then delete), and leaves empty printer cells empty', async () => {
+    const dry = await kubectl.run(['apply', '--dry-run=server', '-f', '-'], kustomization('dry'));
+    expect(dry).toMatchObject({ exitCode: 0, stdout: 'kustomization.kustomize.toolkit.fluxcd.io/dry created (server dry run)' });
+    expect(server.store.get('kustomize.toolkit.fluxcd.io/v1', 'Kustomization', 'default', 'dry')).toBeUndefined();
+    await kubectl.run(['apply', '-f', '-'], kustomization('dry'));
+    expect((await kubectl.run(['get', 'ks', 'dry'])).stdout.split('\n')[1]).toMatch(/^dry\s+\d+s\s*$/);
+    expect((await kubectl.run(['delete', '--dry-run=server', 'ks', 'dry'])).stdout).toContain('(server dry run)');
+    expect(server.store.get('kustomize.toolkit.fluxcd.io/v1', 'Kustomization', 'default', 'dry')).toBeDefined();
+  });
+
   it('rejects an unknown field with 422 naming it', async () => {
     const r = await kubectl.run(['apply', '-f', '-'], kustomization('bad', { prunee: true }));
     expect(r.exitCode).toBe(1);

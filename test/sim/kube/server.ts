@@ -122,6 +122,7 @@ export async function startKubeApiServer(options: KubeApiServerOptions): Promise
     const include = (q.get('includeObject') as IncludeObject | null) ?? 'Metadata';
     const show = (o: KubeObject): unknown => (asTable ? toTable(r.type, [o], String(o.metadata.resourceVersion), include) : o);
     const contentType = String(req.headers['content-type'] ?? 'application/json');
+    const dryRun = q.get('dryRun') === 'All';
     if (r.type.namespaced && r.namespace && !store.hasNamespace(r.namespace) && method !== 'GET') {
       throw new KubeError(404, 'NotFound', `namespaces "${r.namespace}" not found`, { name: r.namespace, kind: 'namespaces' });
     }
@@ -172,12 +173,12 @@ export async function startKubeApiServer(options: KubeApiServerOptions): Promise
         }
         object.apiVersion ??= apiVersionOf(r.type.group, r.type.version);
         object.kind ??= r.type.kind;
-        const result = store.createObject(object, { fieldValidation: fieldValidationOf(q), dropStatus: true });
+        const result = store.createObject(object, { fieldValidation: fieldValidationOf(q), dropStatus: true, dryRun });
         return { status: 201, body: show(result.object), headers: warningHeaders(result.warnings) };
       }
       if (method === 'DELETE') {
         const items = store.listByType(r.type, r.namespace, q.get('labelSelector') ?? undefined).filter(parseFieldSelector(q.get('fieldSelector') ?? undefined));
-        const deleted = items.map((o) => store.deleteObject(r.type, o.metadata.namespace, o.metadata.name));
+        const deleted = items.map((o) => store.deleteObject(r.type, o.metadata.namespace, o.metadata.name, { dryRun }));
         return { status: 200, body: { kind: `${r.type.kind}List`, apiVersion: apiVersionOf(r.type.group, r.type.version), metadata: { resourceVersion: String(store.resourceVersion) }, items: deleted } };
       }
       throw new KubeError(405, 'MethodNotAllowed', `the server does not allow this method on the requested resource`);
@@ -195,8 +196,8 @@ export async function startKubeApiServer(options: KubeApiServerOptions): Promise
       if (r.namespace) object.metadata.namespace = r.namespace;
       object.apiVersion = apiVersionOf(r.type.group, r.type.version);
       object.kind = r.type.kind;
-      if (isStatus) return { status: 200, body: show(store.updateStatusObject(object)) };
-      const result = store.updateObject(object, { fieldValidation: fieldValidationOf(q) });
+      if (isStatus) return { status: 200, body: show(store.updateStatusObject(object, { dryRun })) };
+      const result = store.updateObject(object, { fieldValidation: fieldValidationOf(q), dryRun });
       return { status: 200, body: show(result.object), headers: warningHeaders(result.warnings) };
     }
     if (method === 'PATCH') {
@@ -214,9 +215,9 @@ export async function startKubeApiServer(options: KubeApiServerOptions): Promise
         applied.kind ??= r.type.kind;
         if (isStatus) {
           const current = store.getByType(r.type, r.namespace, name);
-          return { status: 200, body: show(store.updateStatusObject({ ...current, status: mergePatch(current.status, applied.status) })) };
+          return { status: 200, body: show(store.updateStatusObject({ ...current, status: mergePatch(current.status, applied.status) }, { dryRun })) };
         }
-        const result = store.applyObject(applied, q.get('fieldManager') ?? 'unknown', { fieldValidation, dropStatus: true });
+        const result = store.applyObject(applied, q.get('fieldManager') ?? 'unknown', { fieldValidation, dropStatus: true, dryRun });
         return { status: result.created ? 201 : 200, body: show(result.object), headers: warningHeaders(result.warnings) };
       }
       const current = store.getByType(r.type, r.namespace, name);
@@ -232,16 +233,19 @@ export async function startKubeApiServer(options: KubeApiServerOptions): Promise
       object.metadata.name = name;
       object.apiVersion = current.apiVersion;
       object.kind = current.kind;
-      if (isStatus) return { status: 200, body: show(store.updateStatusObject(object)) };
-      const result = store.updateObject(object, { fieldValidation });
+      if (isStatus) return { status: 200, body: show(store.updateStatusObject(object, { dryRun })) };
+      const result = store.updateObject(object, { fieldValidation, dryRun });
       return { status: 200, body: show(result.object), headers: warningHeaders(result.warnings) };
     }
     if (method === 'DELETE') {
       const raw = parseBody(await readBody(req), 'application/json');
       const fromBody = isMap(raw) && typeof raw.propagationPolicy === 'string' ? raw.propagationPolicy : undefined;
       const policy = (q.get('propagationPolicy') ?? fromBody ?? 'Background') as 'Background' | 'Foreground' | 'Orphan';
-      const after = store.deleteObject(r.type, r.namespace, name, { propagationPolicy: policy });
-      const stillThere = store.listByType(r.type, r.namespace).some((o) => o.metadata.name === name && o.metadata.uid === after.metadata.uid);
+      // Foreground is treated like Background: dependents go at once instead of blocking the owner.
+      // kubectl sends dryRun in the DeleteOptions body rather than the query.
+      const dryDelete = dryRun || (isMap(raw) && Array.isArray(raw.dryRun) && raw.dryRun.includes('All'));
+      const after = store.deleteObject(r.type, r.namespace, name, { propagationPolicy: policy, dryRun: dryDelete });
+      const stillThere = dryDelete || store.listByType(r.type, r.namespace).some((o) => o.metadata.name === name && o.metadata.uid === after.metadata.uid);
       if (stillThere) return { status: 200, body: after };
       return {
         status: 200,

@@ -13,6 +13,8 @@ export interface WriteOptions {
   fieldValidation?: FieldValidation;
   /** HTTP creates drop `status` of kinds with a status subresource, as the real server does. */
   dropStatus?: boolean;
+  /** `dryRun=All`: every check runs and the would-be result is returned, nothing is stored. */
+  dryRun?: boolean;
 }
 
 export interface WriteResult {
@@ -23,6 +25,7 @@ export interface WriteResult {
 
 export interface DeleteOptions {
   propagationPolicy?: 'Background' | 'Foreground' | 'Orphan';
+  dryRun?: boolean;
 }
 
 /** A change with the resourceVersion it produced, kept for watches resuming from a resourceVersion. */
@@ -220,7 +223,7 @@ export class MemoryStore implements ObjectStore {
     if (type.namespaced) meta.namespace = meta.namespace || 'default';
     else delete meta.namespace;
     if (options.dropStatus && type.hasStatusSubresource) delete object.status;
-    defaultBuiltin(type, object, this);
+    defaultBuiltin(type, object);
     const warnings = this.validate(type, object, options);
     if (type.namespaced) {
       const ns = this.bucket(this.typeOf('v1', 'Namespace')).get(objectKey(undefined, meta.namespace as string));
@@ -236,6 +239,7 @@ export class MemoryStore implements ObjectStore {
     meta.creationTimestamp = now();
     meta.generation = 1;
     delete meta.deletionTimestamp;
+    if (options.dryRun) return { object: this.present(object, type), warnings, created: true };
     meta.resourceVersion = this.nextRv();
     bucket.set(key, object);
     if (type.kind === 'CustomResourceDefinition') this.registry.registerCrd(object);
@@ -260,12 +264,14 @@ export class MemoryStore implements ObjectStore {
       causes.push({ reason: 'FieldValueInvalid', field: 'metadata.name', message: `Invalid value: "${crd.metadata.name}": must be spec.names.plural+"."+spec.group` });
     if (causes.length > 0) throw invalid({ group: 'apiextensions.k8s.io', kind: 'CustomResourceDefinition' }, crd.metadata.name, causes);
     const names = spec?.names ?? {};
-    const at = now();
+    // Conditions that are already True keep their transition time, so a no-op re-apply changes nothing.
+    const previous = (isMap(crd.status) && Array.isArray(crd.status.conditions) ? crd.status.conditions : []) as Array<{ type: string; status: string; lastTransitionTime?: string }>;
+    const since = (t: string): string => previous.find((c) => c.type === t && c.status === 'True')?.lastTransitionTime ?? now();
     crd.status = {
       acceptedNames: { kind: names.kind, listKind: names.listKind ?? `${names.kind}List`, plural: names.plural, singular: names.singular ?? names.kind?.toLowerCase(), ...(names.shortNames ? { shortNames: names.shortNames } : {}), ...(names.categories ? { categories: names.categories } : {}) },
       conditions: [
-        { type: 'NamesAccepted', status: 'True', reason: 'NoConflicts', message: 'no conflicts found', lastTransitionTime: at },
-        { type: 'Established', status: 'True', reason: 'InitialNamesAccepted', message: 'the initial names have been accepted', lastTransitionTime: at },
+        { type: 'NamesAccepted', status: 'True', reason: 'NoConflicts', message: 'no conflicts found', lastTransitionTime: since('NamesAccepted') },
+        { type: 'Established', status: 'True', reason: 'InitialNamesAccepted', message: 'the initial names have been accepted', lastTransitionTime: since('Established') },
       ],
       storedVersions: (spec?.versions ?? []).filter((v) => v.storage).map((v) => v.name),
     };
@@ -298,14 +304,18 @@ export class MemoryStore implements ObjectStore {
       if (current.status === undefined) delete object.status;
       else object.status = clone(current.status);
     }
-    defaultBuiltin(type, object, this);
+    defaultBuiltin(type, object);
     const warnings = this.validate(type, object, options);
     if (type.kind === 'CustomResourceDefinition') this.prepareCrd(object);
     meta.generation = (current.metadata.generation ?? 1) + (withoutMetaAndStatus(object) !== withoutMetaAndStatus(current) ? 1 : 0);
+    if (options.dryRun) {
+      object.metadata.resourceVersion = current.metadata.resourceVersion;
+      return { object: this.present(object, type), warnings };
+    }
     return { object: this.commit(type, current, object), warnings };
   }
 
-  updateStatusObject(input: KubeObject): KubeObject {
+  updateStatusObject(input: KubeObject, options: WriteOptions = {}): KubeObject {
     const type = this.typeOf(input.apiVersion, input.kind);
     const current = this.stored(type, input.metadata?.namespace, input.metadata?.name);
     const rvIn = input.metadata.resourceVersion;
@@ -318,6 +328,7 @@ export class MemoryStore implements ObjectStore {
       const statusCauses = outcome.causes.filter((c) => c.field.startsWith('status'));
       if (statusCauses.length > 0) throw invalid(type, current.metadata.name, statusCauses);
     }
+    if (options.dryRun) return this.present(object, type);
     return this.commit(type, current, object);
   }
 
@@ -339,8 +350,12 @@ export class MemoryStore implements ObjectStore {
     return this.present(object, type);
   }
 
-  applyObject(input: KubeObject, fieldManager: string, options: WriteOptions = {}): WriteResult {
-    void fieldManager;
+  /**
+   * Server-side apply, simplified: no per-manager field ownership (so no conflicts, `force` changes
+   * nothing) and fields left out of the applied configuration are kept, not removed; the applied
+   * configuration is merged over the live object (strategic merge for built-ins) and wins.
+   */
+  applyObject(input: KubeObject, _fieldManager: string, options: WriteOptions = {}): WriteResult {
     const type = this.typeOf(input.apiVersion, input.kind);
     const existing = this.bucket(type).get(objectKey(this.namespaceOf(type, input.metadata?.namespace), input.metadata?.name));
     if (!existing) return this.createObject(input, { ...options, dropStatus: options.dropStatus ?? false });
@@ -366,7 +381,7 @@ export class MemoryStore implements ObjectStore {
 
   deleteObject(type: ServedType, namespace: string | undefined, name: string, options: DeleteOptions = {}): KubeObject {
     const current = this.stored(type, namespace, name);
-    if (current.metadata.deletionTimestamp) return this.present(current, type);
+    if (current.metadata.deletionTimestamp || options.dryRun) return this.present(current, type);
     const hasFinalizers = (current.metadata.finalizers?.length ?? 0) > 0;
     if (type.kind === 'Namespace') return this.terminateNamespace(type, current);
     if (hasFinalizers) {
