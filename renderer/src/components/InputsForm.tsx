@@ -6,7 +6,7 @@
  */
 import { useEffect, useId, useRef, useState } from 'react';
 import { errorMessage } from '../lib/errors';
-import { fieldPatch, fieldSpec, getField, parseControlValue, validateField, type FieldSpec } from '../lib/input-fields';
+import { defaultValue, fieldPatch, fieldSpec, getField, parseControlValue, validateField, type FieldSpec } from '../lib/input-fields';
 import { useLabContext, useLabState } from './lab-context';
 
 const SEND_DELAY_MS = 400;
@@ -70,7 +70,8 @@ export function InputsForm({ fields }: { fields: string[] }) {
         {fields.map((path) => {
           const spec = fieldSpec(path);
           const stored = getField(inputs, path);
-          const raw = drafts[path] ?? (spec.kind === 'checkbox' ? stored === true : stored === undefined ? '' : String(stored));
+          // A checkbox has no placeholder, so an untouched one shows the default the engine will use.
+          const raw = drafts[path] ?? (spec.kind === 'checkbox' ? (stored ?? defaultValue(spec)) === true : stored === undefined ? '' : String(stored));
           const localIssue = path in drafts ? validateField(spec, parseControlValue(spec, raw)) : null;
           return <Field key={path} spec={spec} raw={raw} message={localIssue ?? serverIssues[path] ?? null} onChange={onChange} />;
         })}

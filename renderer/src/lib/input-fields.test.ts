@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fieldPatch, fieldSpec, getField, parseControlValue, validateField } from './input-fields';
+import { defaultValue, fieldPatch, fieldSpec, getField, parseControlValue, validateField } from './input-fields';
 
 describe('input fields', () => {
   it('reads and patches dotted fields', () => {
@@ -23,6 +23,13 @@ describe('input fields', () => {
     expect(parseControlValue(min, '2')).toBe(2);
     expect(validateField(min, parseControlValue(min, '0'))).toBe('clusters.minNodes: at least 1');
     expect(validateField(min, parseControlValue(min, '1.5'))).toBe('clusters.minNodes: a whole number');
+  });
+
+  it("knows each field's default, so untouched checkboxes show what the engine will use", () => {
+    expect(defaultValue(fieldSpec('github.personal'))).toBe(true);
+    expect(defaultValue(fieldSpec('clusters.dataplaneV2'))).toBe(false);
+    expect(defaultValue(fieldSpec('clusters.minNodes'))).toBe(1);
+    expect(defaultValue(fieldSpec('github.owner'))).toBeUndefined();
   });
 
   it('has a labelled field for every input a catalogue step lists', async () => {

@@ -61,6 +61,13 @@ export function fieldPatch(path: string, value: FieldValue): PartialLabInputs {
   return patch as PartialLabInputs;
 }
 
+/** The value the engine uses when the field is left alone (the schema's default), if any. */
+export function defaultValue(spec: FieldSpec): FieldValue {
+  const result = spec.schema.safeParse(undefined);
+  const value: unknown = result.success ? result.data : undefined;
+  return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? value : undefined;
+}
+
 /** Turns what the control holds into the value the schema expects (numbers from text boxes). */
 export function parseControlValue(spec: FieldSpec, raw: string | boolean): FieldValue {
   if (spec.kind === 'checkbox') return Boolean(raw);
