@@ -1,5 +1,5 @@
 /** Shows what went wrong instead of a blank window when a component throws. */
-import { Component, type ErrorInfo, type ReactNode } from 'react';
+import { Component, type ReactNode } from 'react';
 
 interface Props {
   children: ReactNode;
@@ -14,10 +14,6 @@ export class ErrorBoundary extends Component<Props, State> {
 
   static getDerivedStateFromError(error: Error): State {
     return { error };
-  }
-
-  override componentDidCatch(_error: Error, _info: ErrorInfo): void {
-    // The message is on screen; nothing else to do here.
   }
 
   override render(): ReactNode {
