@@ -33,16 +33,7 @@ export async function startTestWorld(options: Partial<WorldOptions> = {}): Promi
   mkdirSync(workDir, { recursive: true });
   const world = await startWorld({ timeScale: 0.001, ...options, stateDir });
   const baseEnv = (): Record<string, string> => ({ ...world.env(), HOME: workDir, LANG: 'C' });
-  const collect = (file: string, args: string[], env: Record<string, string>): Promise<RunResult> =>
-    new Promise((resolve, reject) => {
-      const child = spawn(file, args, { cwd: workDir, env, stdio: ['ignore', 'pipe', 'pipe'] });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-      child.on('error', reject);
-      child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-    });
+  const collect = (file: string, args: string[], env: Record<string, string>): Promise<RunResult> => runProcess(file, args, env, workDir);
   return {
     world,
     workDir,
@@ -57,4 +48,20 @@ export async function startTestWorld(options: Partial<WorldOptions> = {}): Promi
       rmSync(root, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Runs a process to completion without blocking the event loop: the world (and its API servers)
+ * lives in the test's own process and must keep answering while the command runs.
+ */
+export function runProcess(file: string, args: string[], env: Record<string, string>, cwd: string): Promise<RunResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(file, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+  });
 }

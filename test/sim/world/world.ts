@@ -193,6 +193,7 @@ export async function startWorld(options: WorldOptions): Promise<World> {
     github,
     snapshot,
     async close() {
+      if (closing) return;
       persist();
       closing = true;
       clock.stop();
