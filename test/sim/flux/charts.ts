@@ -48,7 +48,10 @@ export type ChartHook = (chart: string, ctx: ChartContext) => void | Promise<voi
 
 const hooks = new Set<ChartHook>();
 
-/** Adds a hook run after every chart install (every chart: the hook checks the name); returns its removal. */
+/**
+ * Adds a hook run after every chart install (every chart: the hook checks the name); returns its
+ * removal. A restarted world runs it again for releases already installed, so it must be idempotent.
+ */
 export function onChartInstalled(hook: ChartHook): () => void {
   hooks.add(hook);
   return () => hooks.delete(hook);

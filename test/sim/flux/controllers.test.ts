@@ -1,0 +1,189 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startGitHubServer, type GitHubServer } from '../github/server.js';
+import { startKubeApiServer } from '../kube/server.js';
+import type { KubeApiServer, KubeObject } from '../kube/types.js';
+import { createClock, type Clock } from '../world/clock.js';
+import { Faults } from '../world/faults.js';
+import { onChartInstalled } from './charts.js';
+import { installFlux } from './components.js';
+import { startFluxControllers, type FluxControllers } from './controllers.js';
+import { GIT_REPOSITORY, HELM_RELEASE, KUSTOMIZATION, readyCondition, REQUESTED_AT } from './meta.js';
+import { eventually, TestWorkingCopy } from './test-git.js';
+
+const TOKEN = 'ghp_fluxcontrollertest000000000000000000';
+let work: string;
+let github: GitHubServer;
+let kube: KubeApiServer;
+let clock: Clock;
+let faults: Faults;
+let flux: FluxControllers;
+let repo: TestWorkingCopy;
+const chartsSeen: string[] = [];
+let removeHook: () => void;
+
+const secretData = (value: string): string => Buffer.from(value).toString('base64');
+
+function apply(object: KubeObject): void {
+  kube.store.apply(object, 'test');
+}
+
+function kustomization(name: string, spec: Record<string, unknown>): KubeObject {
+  return { ...KUSTOMIZATION, metadata: { name, namespace: 'flux-system' }, spec: { interval: '10m', prune: true, sourceRef: { kind: 'GitRepository', name: 'flux-system' }, ...spec } };
+}
+
+function ready(kind: typeof KUSTOMIZATION | typeof HELM_RELEASE | typeof GIT_REPOSITORY, name: string): KubeObject | undefined {
+  const object = kube.store.get(kind.apiVersion, kind.kind, 'flux-system', name);
+  return readyCondition(object)?.status === 'True' ? object : undefined;
+}
+
+function condition(kind: typeof KUSTOMIZATION | typeof HELM_RELEASE, name: string): { status: string; reason: string; message: string } | undefined {
+  return readyCondition(kube.store.get(kind.apiVersion, kind.kind, 'flux-system', name));
+}
+
+async function requestReconcile(kind: typeof KUSTOMIZATION | typeof GIT_REPOSITORY, name: string): Promise<string> {
+  const at = new Date().toISOString() + Math.random();
+  const current = kube.store.get(kind.apiVersion, kind.kind, 'flux-system', name) as KubeObject;
+  kube.store.update({ ...current, metadata: { ...current.metadata, annotations: { ...(current.metadata.annotations ?? {}), [REQUESTED_AT]: at } } });
+  await eventually(() => ((kube.store.get(kind.apiVersion, kind.kind, 'flux-system', name)?.status as { lastHandledReconcileAt?: string } | undefined)?.lastHandledReconcileAt === at ? true : undefined), 20_000, `${name} to handle ${at}`);
+  return at;
+}
+
+beforeAll(async () => {
+  work = await mkdtemp(join(tmpdir(), 'flux-controllers-'));
+  github = await startGitHubServer({ dataDir: join(work, 'github'), users: [{ login: 'student', token: TOKEN, scopes: ['repo'] }] });
+  const created = await fetch(`${github.apiUrl.replace(/\/$/, '')}/user/repos`, { method: 'POST', headers: { Authorization: `token ${TOKEN}`, 'Content-Type': 'application/json' }, body: JSON.stringify({ name: 'devflux', auto_init: true }) });
+  expect(created.status).toBe(201);
+  repo = await TestWorkingCopy.clone(github.gitUrl, TOKEN, 'https://github.com/student/devflux.git');
+  await repo.write({
+    'apps/configmap.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\n  namespace: default\ndata:\n  colour: blue\n',
+    'apps/old.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: soon-removed\n  namespace: default\ndata:\n  a: b\n',
+    'apps/web.yaml': 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n  namespace: default\nspec:\n  replicas: 2\n  selector:\n    matchLabels: {app: web}\n  template:\n    metadata:\n      labels: {app: web}\n    spec:\n      containers:\n      - name: web\n        image: nginx:1.27\n',
+    'broken/bad.yaml': 'apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: bad\n  namespace: flux-system\nspec:\n  interval: 1m\n  prune: true\n',
+    'security/release.yaml': [
+      'apiVersion: source.toolkit.fluxcd.io/v1\nkind: HelmRepository\nmetadata:\n  name: sealed-secrets\n  namespace: flux-system\nspec:\n  interval: 1h\n  url: https://bitnami-labs.github.io/sealed-secrets\n',
+      'apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: sealed-secrets\n  namespace: flux-system\nspec:\n  interval: 10m\n  targetNamespace: kube-system\n  releaseName: sealed-secrets\n  chart:\n    spec:\n      chart: sealed-secrets\n      version: 2.18.5\n      sourceRef:\n        kind: HelmRepository\n        name: sealed-secrets\n  values:\n    fullnameOverride: sealed-secrets-controller\n',
+    ].join('---\n'),
+  });
+  await repo.commitAndPush('lab manifests');
+
+  kube = await startKubeApiServer({ clusterName: 'flux-test' });
+  clock = createClock(0.01);
+  faults = new Faults();
+  removeHook = onChartInstalled((chart, ctx) => void chartsSeen.push(`${chart}@${ctx.release.version} in ${ctx.release.targetNamespace}`));
+  installFlux(kube.store);
+  flux = startFluxControllers({ store: kube.store, server: kube, clock, faults, clusterId: 'k3d-test', githubGitUrl: github.gitUrl, sealingKeyBits: 2048 });
+  apply({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'flux-system', namespace: 'flux-system' }, type: 'Opaque', data: { username: secretData('git'), password: secretData(TOKEN) } });
+  apply({ ...GIT_REPOSITORY, metadata: { name: 'flux-system', namespace: 'flux-system' }, spec: { interval: '1m', url: 'https://github.com/student/devflux.git', ref: { branch: 'main' }, secretRef: { name: 'flux-system' } } });
+});
+
+afterAll(async () => {
+  removeHook?.();
+  await flux?.close();
+  clock?.stop();
+  await kube?.close();
+  await github?.close();
+  await repo?.remove();
+  await rm(work, { recursive: true, force: true });
+});
+
+describe('simulated Flux controllers', () => {
+  it('fetches the GitRepository with real git and stores the artifact revision', async () => {
+    const head = (await repo.git(['rev-parse', 'HEAD'])).trim();
+    const source = await eventually(() => ready(GIT_REPOSITORY, 'flux-system'), 20_000, 'GitRepository Ready');
+    const status = source.status as { artifact: { revision: string }; conditions: Array<{ type: string; status: string; reason: string; message: string }> };
+    expect(status.artifact.revision).toBe(`main@sha1:${head}`);
+    expect(status.conditions.find((c) => c.type === 'Ready')).toMatchObject({ reason: 'Succeeded', message: `stored artifact for revision 'main@sha1:${head}'` });
+    expect(status.conditions.find((c) => c.type === 'ArtifactInStorage')?.status).toBe('True');
+  });
+
+  it('applies a folder without kustomization.yaml with real kustomize, labels and inventory', async () => {
+    apply(kustomization('apps', { path: './apps', wait: true, timeout: '5m' }));
+    const done = await eventually(() => ready(KUSTOMIZATION, 'apps'), 20_000, 'apps Ready');
+    const head = (await repo.git(['rev-parse', 'HEAD'])).trim();
+    const status = done.status as { lastAppliedRevision: string; inventory: { entries: Array<{ id: string; v: string }> } };
+    expect(status.lastAppliedRevision).toBe(`main@sha1:${head}`);
+    expect(readyCondition(done)?.message).toBe(`Applied revision: main@sha1:${head}`);
+    expect(status.inventory.entries).toEqual([
+      { id: 'default_settings__ConfigMap', v: 'v1' },
+      { id: 'default_soon-removed__ConfigMap', v: 'v1' },
+      { id: 'default_web_apps_Deployment', v: 'v1' },
+    ]);
+    const cm = kube.store.get('v1', 'ConfigMap', 'default', 'settings');
+    expect(cm?.metadata.labels).toMatchObject({ 'kustomize.toolkit.fluxcd.io/name': 'apps', 'kustomize.toolkit.fluxcd.io/namespace': 'flux-system' });
+    // `wait: true` only succeeded because the Deployment's pods came up.
+    expect((kube.store.get('apps/v1', 'Deployment', 'default', 'web')?.status as { readyReplicas?: number }).readyReplicas).toBe(2);
+  });
+
+  it('holds a Kustomization whose dependency is not ready', async () => {
+    apply(kustomization('missing-path', { path: './does-not-exist' }));
+    apply(kustomization('after-missing', { path: './apps', dependsOn: [{ name: 'missing-path' }] }));
+    const held = await eventually(() => {
+      const c = condition(KUSTOMIZATION, 'after-missing');
+      return c?.reason === 'DependencyNotReady' ? c : undefined;
+    }, 20_000, 'DependencyNotReady');
+    expect(held).toMatchObject({ status: 'False', message: "dependency 'flux-system/missing-path' is not ready" });
+    const missing = await eventually(() => {
+      const c = condition(KUSTOMIZATION, 'missing-path');
+      return c?.status === 'False' ? c : undefined;
+    }, 20_000, 'missing-path to fail');
+    expect(missing.reason).toBe('ArtifactFailed');
+    expect(missing.message).toMatch(/^kustomization path not found: stat .*\/does-not-exist: no such file or directory$/);
+  });
+
+  it('prunes an object removed from Git once the new revision is fetched', async () => {
+    await repo.write({ 'apps/old.yaml': null });
+    const head = await repo.commitAndPush('drop the old config map');
+    await requestReconcile(GIT_REPOSITORY, 'flux-system');
+    await requestReconcile(KUSTOMIZATION, 'apps');
+    const status = kube.store.get(KUSTOMIZATION.apiVersion, KUSTOMIZATION.kind, 'flux-system', 'apps')?.status as { lastAppliedRevision: string; inventory: { entries: Array<{ id: string }> } };
+    expect(status.lastAppliedRevision).toBe(`main@sha1:${head}`);
+    expect(kube.store.get('v1', 'ConfigMap', 'default', 'soon-removed')).toBeUndefined();
+    expect(kube.store.get('v1', 'ConfigMap', 'default', 'settings')).toBeDefined();
+    expect(status.inventory.entries.map((e) => e.id)).not.toContain('default_soon-removed__ConfigMap');
+  });
+
+  it("reports the API server's validation error as the Ready message", async () => {
+    apply(kustomization('broken', { path: './broken' }));
+    const failed = await eventually(() => {
+      const c = condition(KUSTOMIZATION, 'broken');
+      return c?.reason === 'ReconciliationFailed' ? c : undefined;
+    }, 20_000, () => `broken to fail: ${JSON.stringify(kube.store.get(KUSTOMIZATION.apiVersion, KUSTOMIZATION.kind, 'flux-system', 'broken')?.status)}`);
+    expect(failed.reason).toBe('ReconciliationFailed');
+    expect(failed.message).toMatch(/^Kustomization\/flux-system\/bad dry-run failed \(Invalid\): Kustomization.kustomize.toolkit.fluxcd.io "bad" is invalid: .*sourceRef: Required value/);
+  });
+
+  it('installs the sealed-secrets chart: CRD, controller service, Ready message and hooks', async () => {
+    apply(kustomization('security', { path: './security' }));
+    const release = await eventually(() => ready(HELM_RELEASE, 'sealed-secrets'), 20_000, () => `HelmRelease Ready: ${JSON.stringify(kube.store.get(HELM_RELEASE.apiVersion, HELM_RELEASE.kind, 'flux-system', 'sealed-secrets')?.status)} ${JSON.stringify(kube.store.get(KUSTOMIZATION.apiVersion, KUSTOMIZATION.kind, 'flux-system', 'security')?.status)} ${JSON.stringify(flux.logs().filter((l) => l.level === 'error'))}`);
+    expect(readyCondition(release)?.message).toBe('Helm install succeeded for release kube-system/sealed-secrets.v1 with chart sealed-secrets@2.18.5');
+    expect(kube.store.get('apiextensions.k8s.io/v1', 'CustomResourceDefinition', undefined, 'sealedsecrets.bitnami.com')).toBeDefined();
+    expect(kube.store.get('v1', 'Service', 'kube-system', 'sealed-secrets-controller')).toBeDefined();
+    expect(kube.store.list('v1', 'Secret', 'kube-system', 'sealedsecrets.bitnami.com/sealed-secrets-key=active')).toHaveLength(1);
+    expect(chartsSeen).toContain('sealed-secrets@2.18.5 in kube-system');
+  });
+
+  it('keeps a HelmRelease from becoming Ready under the helmrelease-never-ready fault', async () => {
+    faults.enable('helmrelease-never-ready');
+    try {
+      apply({ apiVersion: 'source.toolkit.fluxcd.io/v1', kind: 'HelmRepository', metadata: { name: 'prometheus-community', namespace: 'flux-system' }, spec: { interval: '1h', url: 'https://prometheus-community.github.io/helm-charts' } });
+      apply({ ...HELM_RELEASE, metadata: { name: 'kube-prometheus-stack', namespace: 'flux-system' }, spec: { interval: '10m', timeout: '1m', targetNamespace: 'observability', releaseName: 'kube-prometheus-stack', install: { createNamespace: true }, chart: { spec: { chart: 'kube-prometheus-stack', version: '79.0.0', sourceRef: { kind: 'HelmRepository', name: 'prometheus-community' } } } } });
+      const failed = await eventually(() => {
+        const c = condition(HELM_RELEASE, 'kube-prometheus-stack');
+        return c?.status === 'False' ? c : undefined;
+      }, 20_000, 'install to fail');
+      expect(failed).toMatchObject({ reason: 'InstallFailed', message: 'Helm install failed for release observability/kube-prometheus-stack with chart kube-prometheus-stack@79.0.0: context deadline exceeded' });
+      expect(kube.store.list('apps/v1', 'Deployment', 'observability')).toHaveLength(0);
+    } finally {
+      faults.disable('helmrelease-never-ready');
+    }
+  });
+
+  it('logs what the controllers did', () => {
+    const lines = flux.logs();
+    expect(lines.some((l) => l.controller === 'kustomize-controller' && l.name === 'apps' && l.msg === 'server-side apply completed')).toBe(true);
+    expect(lines.some((l) => l.controller === 'kustomize-controller' && l.name === 'after-missing' && /Dependencies do not meet ready condition/.test(l.msg))).toBe(true);
+  });
+});

@@ -1,0 +1,137 @@
+import { createHash } from 'node:crypto';
+import type { KubeObject } from '../kube/types.js';
+import { realDurations } from '../world/durations.js';
+import { installChart } from './charts.js';
+import { conditionsOf, formatGoDuration, HELM_RELEASE, HELM_REPOSITORY, isReady, mergeConditions, nowIso, parseGoDuration, patchStatus, REQUESTED_AT, safeGet, type Condition } from './meta.js';
+import type { ControllerRuntime, ReconcileResult } from './runtime.js';
+
+/** helm-controller: a HelmRelease installs its chart's simulated workloads after a scaled delay. */
+
+interface HelmReleaseSpec {
+  interval?: string;
+  timeout?: string;
+  suspend?: boolean;
+  releaseName?: string;
+  targetNamespace?: string;
+  chart?: { spec?: { chart: string; version?: string; sourceRef: { kind: string; name: string; namespace?: string } } };
+  values?: Record<string, unknown>;
+  dependsOn?: Array<{ name: string; namespace?: string }>;
+}
+
+interface Snapshot {
+  chartName: string;
+  chartVersion: string;
+  version: number;
+  status: string;
+  name: string;
+  namespace: string;
+  firstDeployed: string;
+  lastDeployed: string;
+  configDigest: string;
+  digest: string;
+}
+
+/** Charts whose workloads this runtime has started (a restarted world starts them again). */
+const started = new WeakMap<ControllerRuntime, Set<string>>();
+
+export async function reconcileHelmRelease(rt: ControllerRuntime, object: KubeObject): Promise<ReconcileResult> {
+  const spec = object.spec as HelmReleaseSpec;
+  const { namespace = 'default', name } = object.metadata;
+  const generation = object.metadata.generation ?? 1;
+  const interval = parseGoDuration(spec.interval, 600);
+  const timeout = parseGoDuration(spec.timeout, 300);
+  if (spec.suspend) return {};
+  const requested = object.metadata.annotations?.[REQUESTED_AT];
+  const write = (updates: Array<Omit<Condition, 'lastTransitionTime'>>, extra: Record<string, unknown> = {}): void => {
+    patchStatus(rt.store, HELM_RELEASE, namespace, name, (status, current) => ({
+      ...status,
+      ...extra,
+      ...(requested ? { lastHandledReconcileAt: requested } : {}),
+      observedGeneration: generation,
+      conditions: mergeConditions(conditionsOf(current), updates, generation),
+    }));
+  };
+
+  for (const dep of spec.dependsOn ?? []) {
+    const depNs = dep.namespace ?? namespace;
+    if (!isReady(safeGet(rt.store, HELM_RELEASE.apiVersion, HELM_RELEASE.kind, depNs, dep.name))) {
+      write([{ type: 'Ready', status: 'False', reason: 'DependencyNotReady', message: `dependency '${depNs}/${dep.name}' is not ready` }]);
+      return { requeueAfter: 30 };
+    }
+  }
+  const chartSpec = spec.chart?.spec;
+  if (!chartSpec) {
+    write([{ type: 'Ready', status: 'False', reason: 'InvalidChartReference', message: 'could not get chart reference: spec.chart.spec is empty' }]);
+    return {};
+  }
+  const repoNs = chartSpec.sourceRef.namespace ?? namespace;
+  const repo = safeGet(rt.store, HELM_REPOSITORY.apiVersion, chartSpec.sourceRef.kind, repoNs, chartSpec.sourceRef.name);
+  if (!isReady(repo)) {
+    write([{ type: 'Ready', status: 'Unknown', reason: 'Progressing', message: `HelmChart '${repoNs}/${repoNs}-${name}' is not ready: latest generation of object has not been reconciled` }]);
+    return { requeueAfter: 5 };
+  }
+  const version = chartSpec.version && /^\d/.test(chartSpec.version) ? chartSpec.version : '1.0.0';
+  const targetNamespace = spec.targetNamespace ?? namespace;
+  const releaseName = spec.releaseName ?? (spec.targetNamespace ? `${spec.targetNamespace}-${name}` : name);
+  const values = spec.values ?? {};
+  const configDigest = `sha256:${createHash('sha256').update(JSON.stringify(values)).digest('hex')}`;
+  const status = (object.status ?? {}) as { history?: Snapshot[] };
+  const last = status.history?.[0];
+  const key = `${namespace}/${name}`;
+  const running = started.get(rt) ?? new Set<string>();
+  started.set(rt, running);
+  const chartContext = {
+    store: rt.store,
+    server: rt.server,
+    clock: rt.clock,
+    faults: rt.faults,
+    clusterId: rt.clusterId,
+    ...(rt.gcp ? { gcp: rt.gcp } : {}),
+    ...(rt.sealingKeyBits ? { sealingKeyBits: rt.sealingKeyBits } : {}),
+    release: { name: releaseName, namespace, targetNamespace, chart: chartSpec.chart, version, values },
+    ownerLabels: { 'app.kubernetes.io/managed-by': 'Helm', 'helm.toolkit.fluxcd.io/name': name, 'helm.toolkit.fluxcd.io/namespace': namespace },
+    onStop: rt.onStop,
+  };
+
+  if (last && last.status === 'deployed' && last.chartName === chartSpec.chart && last.chartVersion === version && last.configDigest === configDigest) {
+    if (!running.has(key)) {
+      running.add(key);
+      await installChart(chartContext);
+    }
+    write([]);
+    return { requeueAfter: interval };
+  }
+
+  const action = last ? 'upgrade' : 'install';
+  const releaseId = `${targetNamespace}/${releaseName}`;
+  write([{ type: 'Ready', status: 'Unknown', reason: 'Progressing', message: `Running '${action}' action with timeout of ${formatGoDuration(timeout)}` }]);
+  if (rt.faults.has('helmrelease-never-ready')) {
+    await rt.clock.after(timeout);
+    const message = `Helm ${action} failed for release ${releaseId} with chart ${chartSpec.chart}@${version}: context deadline exceeded`;
+    rt.log('helm-controller', 'error', object, 'Reconciler error', message);
+    write([
+      { type: 'Ready', status: 'False', reason: action === 'install' ? 'InstallFailed' : 'UpgradeFailed', message },
+      { type: 'Released', status: 'False', reason: action === 'install' ? 'InstallFailed' : 'UpgradeFailed', message },
+    ]);
+    return { requeueAfter: interval };
+  }
+  await rt.clock.wait('helmReleaseReady' satisfies keyof typeof realDurations);
+  if (!running.has(key)) {
+    running.add(key);
+    await installChart(chartContext);
+  }
+  const revisionNumber = (last?.version ?? 0) + 1;
+  const message = `Helm ${action} succeeded for release ${releaseId}.v${revisionNumber} with chart ${chartSpec.chart}@${version}`;
+  const at = nowIso();
+  const snapshot: Snapshot = { chartName: chartSpec.chart, chartVersion: version, version: revisionNumber, status: 'deployed', name: releaseName, namespace: targetNamespace, firstDeployed: last?.firstDeployed ?? at, lastDeployed: at, configDigest, digest: `sha256:${createHash('sha256').update(`${releaseId}.v${revisionNumber}|${chartSpec.chart}@${version}|${configDigest}`).digest('hex')}` };
+  rt.log('helm-controller', 'info', object, message);
+  const reason = action === 'install' ? 'InstallSucceeded' : 'UpgradeSucceeded';
+  write(
+    [
+      { type: 'Ready', status: 'True', reason, message },
+      { type: 'Released', status: 'True', reason, message },
+    ],
+    { history: [snapshot, ...(status.history ?? []).map((h) => ({ ...h, status: 'superseded' }))].slice(0, 5), lastAttemptedRevision: version, lastAttemptedConfigDigest: configDigest, lastAttemptedGeneration: generation, storageNamespace: targetNamespace, helmChart: `${repoNs}/${repoNs}-${name}` },
+  );
+  return { requeueAfter: interval };
+}
