@@ -75,7 +75,7 @@ export function openJournal(dir: string, options: JournalOptions = {}): Journal 
         stepId: entry.stepId,
         argv: stages[stages.length - 1]!,
         ...(stages.length > 1 ? { pipeFrom: stages[stages.length - 2]!, pipeline: stages } : {}),
-        cwd: path.resolve(entry.cwd ?? process.cwd()),
+        cwd: hide(path.resolve(entry.cwd ?? process.cwd())),
         envNames: [...envNames].sort(),
         startedAt: now().toISOString(),
         ...(entry.outputFile ? { outputFile: hide(entry.outputFile) } : {}),

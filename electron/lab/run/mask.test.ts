@@ -152,6 +152,13 @@ describe('createStreamMasker', () => {
     expect(stream.end()).toBe('gh');
   });
 
+  it('renders placeholders when asked, across chunk boundaries', () => {
+    const masker = new SecretMasker();
+    masker.register('ghp_abcdef123456', { name: 'GITHUB_TOKEN' });
+    const stream = createStreamMasker(masker, 'placeholders');
+    expect(stream.push('--token=ghp_ab') + stream.push('cdef123456 ok') + stream.end()).toBe('--token=${GITHUB_TOKEN} ok');
+  });
+
   it('picks up secrets registered while streaming', () => {
     const masker = new SecretMasker();
     const stream = createStreamMasker(masker);

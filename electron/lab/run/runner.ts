@@ -355,7 +355,9 @@ interface AtomicOutput {
 
 /**
  * `> file`, but atomic: the output goes to a private temporary file beside the target (mode 0600,
- * same file system) and replaces the target only when the whole command succeeded.
+ * same file system) and replaces the target only when the whole command succeeded. The bytes are
+ * written as the command printed them, unmasked: the file is the tutorial's artefact (e.g. a
+ * SealedSecret), and masking would corrupt it.
  */
 async function openAtomicOutput(target: string): Promise<AtomicOutput> {
   const temp = path.join(path.dirname(target), `.${path.basename(target)}.${randomBytes(6).toString('hex')}.tmp`);
