@@ -21,8 +21,14 @@ export async function installTestChart(world: World, clusterId: string, release:
     ownerLabels: { 'helm.toolkit.fluxcd.io/name': release.name, 'helm.toolkit.fluxcd.io/namespace': release.namespace },
     onStop: (cleanup) => void cleanups.push(cleanup),
   };
-  await installChart(ctx);
-  return async () => {
+  const stop = async (): Promise<void> => {
     for (const cleanup of cleanups.splice(0)) await cleanup();
   };
+  try {
+    await installChart(ctx);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return stop;
 }
