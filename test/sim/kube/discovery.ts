@@ -55,7 +55,7 @@ export function legacyGroupList(registry: TypeRegistry): Record<string, unknown>
   return { kind: 'APIGroupList', apiVersion: 'v1', groups: registry.groups().filter((g) => g.name !== '').map((g) => legacyGroup(g.name, g.versions)) };
 }
 
-export function legacyGroup1(registry: TypeRegistry, group: string): Record<string, unknown> | undefined {
+export function legacyGroupDocument(registry: TypeRegistry, group: string): Record<string, unknown> | undefined {
   const g = registry.groups().find((x) => x.name === group);
   return g ? { kind: 'APIGroup', apiVersion: 'v1', ...legacyGroup(g.name, g.versions) } : undefined;
 }
