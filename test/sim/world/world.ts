@@ -11,6 +11,7 @@ import { realDurations, resolveTimeScale } from './durations.js';
 import { writeEnvironment, parseEnvFile } from './env-file.js';
 import { Faults, type FaultName } from './faults.js';
 import { dockerDownError, K3dService } from './k3d-service.js';
+import { withFluxControllers } from '../flux/world-hook.js';
 import { defaultKubeApiServer } from './kube-default.js';
 import { KubeHost, type StartKubeApiServer } from './kube-host.js';
 import { publicView, type PublicWorld } from './public-view.js';
@@ -87,7 +88,8 @@ export async function startWorld(options: WorldOptions): Promise<World> {
   };
   syncGitHubFaults();
 
-  const kube = new KubeHost(stateDir, options.startKubeApiServer === null ? undefined : (options.startKubeApiServer ?? defaultKubeApiServer()));
+  const startApiServer = options.startKubeApiServer === null ? undefined : (options.startKubeApiServer ?? defaultKubeApiServer());
+  const kube: KubeHost = new KubeHost(stateDir, withFluxControllers(startApiServer, () => ({ clock, faults, gcp, githubGitUrl: github.gitUrl, ...(options.kubeToolsDir ? { kubeToolsDir: options.kubeToolsDir } : {}) })));
   const gkeId = (project: string, location: string, name: string): string => `gke_${project}_${location}_${name}`;
   const gcp = new GcpModel(state.gcp, clock, faults, persist, {
     clusterRunning: async (project, cluster) => {
