@@ -18,15 +18,20 @@ export function InputsForm({ fields }: { fields: string[] }) {
   const [serverIssues, setServerIssues] = useState<Record<string, string>>({});
   const timers = useRef(new Map<string, { timer: ReturnType<typeof setTimeout>; fire(): void }>());
 
-  // Leaving the step must not lose what was typed in the last moment: send it now.
+  // Leaving the step or the page must not lose what was typed in the last moment: send it now.
   useEffect(() => {
     const pending = timers.current;
-    return () => {
+    const flush = () => {
       for (const { timer, fire } of pending.values()) {
         clearTimeout(timer);
         fire();
       }
       pending.clear();
+    };
+    window.addEventListener('pagehide', flush);
+    return () => {
+      window.removeEventListener('pagehide', flush);
+      flush();
     };
   }, []);
 
