@@ -33,7 +33,7 @@ export interface RunnerOptions {
   resolve?: Resolver;
   /** Set false to skip asking the login shell for its PATH (when no resolve is given). */
   loginShell?: boolean;
-  /** Characters of stdout and of stderr kept in the result (the most recent ones). Default 1 MiB. */
+  /** Bytes of stdout and of stderr kept in the result (the most recent ones). Default 1 MiB. */
   captureLimit?: number;
   /** Time between SIGTERM and SIGKILL when a tree is killed. Default 3 s. */
   killGraceMs?: number;
