@@ -81,6 +81,14 @@ export function InputsForm({ fields }: { fields: string[] }) {
           return <Field key={path} spec={spec} raw={raw} message={localIssue ?? serverIssues[path] ?? null} onChange={onChange} />;
         })}
       </div>
+      {/* Issues about fields this card does not show (e.g. a value set on another step). */}
+      {Object.entries(serverIssues)
+        .filter(([field]) => !fields.includes(field))
+        .map(([field, message]) => (
+          <p key={field} className="field-message" role="alert">
+            {message}
+          </p>
+        ))}
     </section>
   );
 }
