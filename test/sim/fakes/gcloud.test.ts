@@ -75,6 +75,17 @@ describe('fake gcloud: the service-account step', () => {
     }
   });
 
+  it('auth list and config get-value/set read and write the gcloud configuration', async () => {
+    const auth = await t.exec('gcloud', ['auth', 'list']);
+    expect(auth.stdout).toMatch(/^ +Credentialed Accounts\nACTIVE  ACCOUNT\n\*       student@example\.com\n$/);
+    expect(auth.stderr).toContain('To set the active account, run:\n    $ gcloud config set account `ACCOUNT`\n');
+    expect((await t.exec('gcloud', ['config', 'get-value', 'project'])).stdout).toBe('gitops-lab-sim\n');
+    expect(await t.exec('gcloud', ['config', 'set', 'project', P])).toEqual({ code: 0, stdout: '', stderr: 'Updated property [core/project].\n' });
+    expect((await t.exec('gcloud', ['config', 'get-value', 'project'])).stdout).toBe(`${P}\n`);
+    // The project now comes from the configuration: no --project needed.
+    expect((await t.exec('gcloud', ['iam', 'service-accounts', 'list', '--format=value(email)'])).stdout).toBe(`${SA}\n`);
+  });
+
   it('unknown flags and commands fail like gcloud: exit 2', async () => {
     const flag = await t.exec('gcloud', ['container', 'clusters', 'list', '--bogus']);
     expect(flag.code).toBe(2);

@@ -69,6 +69,9 @@ describe('the world process', () => {
     const bad = await t.control<{ error: { kind: string; message: string } }>('/faults', { enable: ['no-such-fault'] });
     expect(bad.status).toBe(400);
     expect(bad.body.error.message).toContain('unknown fault "no-such-fault"');
+    expect((await t.control('/faults', { set: ['slow-network'] })).body).toEqual({ active: ['slow-network'] });
+    // Slower, not broken: the call still answers normally.
+    expect((await t.exec('docker', ['version', '--format', '{{.Server.Version}}'])).stdout).toBe('28.5.1\n');
     expect((await t.control('/faults', { set: [] })).body).toEqual({ active: [] });
   });
 
