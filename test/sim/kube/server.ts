@@ -26,7 +26,19 @@ function versionInfo(gitVersion: string): Record<string, unknown> {
   };
 }
 
-/** Starts the simulated Kubernetes API server on 127.0.0.1 (see KUBE-API.md for what clients need). */
+/**
+ * Starts the simulated Kubernetes API server on 127.0.0.1 (see KUBE-API.md for what clients need).
+ *
+ * Deliberate simplifications, each invisible to the lab's clients: server-side apply merges the
+ * applied configuration over the live object with last-writer-wins (no field ownership, no conflicts,
+ * omitted fields are kept, `managedFields` absent); strategic merge patch knows the merge keys of the
+ * common built-in lists by field name; Foreground deletion behaves like Background; built-in kinds are
+ * validated structurally only, custom resources strictly against their schema minus CEL rules and
+ * formats; protobuf request bodies are decoded for the kinds `kubectl create` posts (namespace,
+ * secret, configmap, serviceaccount) only; lists ignore `limit` (no pagination); watches send no
+ * periodic BOOKMARKs beyond the streaming-list one; all served versions of a CRD share one stored
+ * object without conversion.
+ */
 export async function startKubeApiServer(options: KubeApiServerOptions): Promise<KubeApiServer & { store: MemoryStore }> {
   const gitVersion = options.kubernetesVersion ?? 'v1.35.0+k3s1';
   const registry = new TypeRegistry();

@@ -197,6 +197,22 @@ describe('simulated API server store, CRDs and HTTP details', () => {
       expect(events[1]?.object).toMatchObject({ metadata: { annotations: { 'k8s.io/initial-events-end': 'true' } } });
     });
 
+    it('turns label changes into DELETED and ADDED for a selector-filtered watch', async () => {
+      const cm = server.store.create({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'sel', namespace: 'default', labels: { role: 'a' } } });
+      const url = `${server.url}/api/v1/namespaces/default/configmaps?watch=true&labelSelector=role%3Da&resourceVersion=${cm.metadata.resourceVersion}`;
+      const pending = watchLines(url, undefined, 3);
+      setTimeout(() => {
+        const left = server.store.update({ ...cm, metadata: { ...cm.metadata, resourceVersion: undefined, labels: { role: 'b' } } });
+        server.store.update({ ...left, metadata: { ...left.metadata, labels: { role: 'b', other: 'x' } } });
+        server.store.update({ ...left, metadata: { ...left.metadata, resourceVersion: undefined, labels: { role: 'a' } } });
+        server.store.update({ ...left, metadata: { ...left.metadata, resourceVersion: undefined, labels: { role: 'a', more: 'y' } } });
+      }, 100);
+      const events = await pending;
+      expect(events.map((e) => `${e.type} ${JSON.stringify((e.object.metadata as { labels: unknown }).labels)}`)).toEqual([
+        'DELETED {"role":"b"}', 'ADDED {"role":"a"}', 'MODIFIED {"role":"a","more":"y"}',
+      ]);
+    });
+
     it('wraps events in Tables when kubectl get -w asks for them', async () => {
       const accept = 'application/json;as=Table;v=v1;g=meta.k8s.io,application/json';
       const events = await watchLines(`${server.url}/api/v1/namespaces?watch=true&fieldSelector=metadata.name%3Ddefault`, accept, 1);

@@ -33,6 +33,8 @@ export interface HistoryEntry {
   rv: number;
   key: string;
   event: StoreEvent;
+  /** The object before a MODIFIED change, so selector-filtered watches can tell objects entering or leaving. */
+  previous?: KubeObject;
 }
 
 const DEFAULT_HISTORY_SIZE = 1000;
@@ -171,8 +173,8 @@ export class MemoryStore implements ObjectStore {
     return this.history.filter((h) => h.rv > rv);
   }
 
-  private emit(type: StoreEvent['type'], object: KubeObject): void {
-    const entry: HistoryEntry = { rv: this.rv, key: storageKey(splitKind(object)), event: { type, object: clone(object) } };
+  private emit(type: StoreEvent['type'], object: KubeObject, previous?: KubeObject): void {
+    const entry: HistoryEntry = { rv: this.rv, key: storageKey(splitKind(object)), event: { type, object: clone(object) }, ...(previous ? { previous } : {}) };
     this.history.push(entry);
     if (this.history.length > this.historySize) {
       const dropped = this.history.shift();
@@ -346,7 +348,7 @@ export class MemoryStore implements ObjectStore {
     object.metadata.resourceVersion = this.nextRv();
     this.bucket(type).set(key, object);
     if (type.kind === 'CustomResourceDefinition') this.registry.registerCrd(object);
-    this.emit('MODIFIED', object);
+    this.emit('MODIFIED', object, current);
     return this.present(object, type);
   }
 
@@ -390,7 +392,7 @@ export class MemoryStore implements ObjectStore {
       object.metadata.deletionGracePeriodSeconds = 0;
       object.metadata.resourceVersion = this.nextRv();
       this.bucket(type).set(objectKey(object.metadata.namespace, name), object);
-      this.emit('MODIFIED', object);
+      this.emit('MODIFIED', object, current);
       return this.present(object, type);
     }
     return this.remove(type, current, options.propagationPolicy ?? 'Background');
@@ -402,7 +404,7 @@ export class MemoryStore implements ObjectStore {
     object.status = { ...(isMap(object.status) ? object.status : {}), phase: 'Terminating' };
     object.metadata.resourceVersion = this.nextRv();
     this.bucket(type).set(objectKey(undefined, object.metadata.name), object);
-    this.emit('MODIFIED', object);
+    this.emit('MODIFIED', object, current);
     for (const t of [...this.registry.all()]) {
       if (!t.namespaced || this.registry.versionsOf(t)[0] !== t) continue;
       for (const o of [...this.bucket(t).values()]) {
@@ -467,7 +469,7 @@ export class MemoryStore implements ObjectStore {
           if (rest.length === 0) delete updated.metadata.ownerReferences;
           updated.metadata.resourceVersion = this.nextRv();
           this.bucket(t).set(objectKey(o.metadata.namespace, o.metadata.name), updated);
-          this.emit('MODIFIED', updated);
+          this.emit('MODIFIED', updated, o);
         } else if (this.bucket(t).has(objectKey(o.metadata.namespace, o.metadata.name))) {
           this.deleteObject(t, o.metadata.namespace, o.metadata.name, { propagationPolicy: 'Background' });
         }

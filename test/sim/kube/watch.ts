@@ -65,7 +65,7 @@ export function serveWatch(store: MemoryStore, w: WatchRequest, res: ServerRespo
   if (w.sendInitialEvents || !rv || rv === '0') initial.push(...store.listByType(w.type).filter(matches));
   else {
     try {
-      backlog = store.changesSince(Number(rv)).filter((h) => h.key === key && matches(h.event.object));
+      backlog = store.changesSince(Number(rv)).filter((h) => h.key === key);
     } catch (error) {
       if (error instanceof KubeError) send('ERROR', statusOf(error));
       stop();
@@ -80,11 +80,17 @@ export function serveWatch(store: MemoryStore, w: WatchRequest, res: ServerRespo
       metadata: { resourceVersion: String(store.resourceVersion), annotations: { 'k8s.io/initial-events-end': 'true' } },
     });
   }
-  for (const h of backlog) send(h.event.type, present(h.event.object));
-
-  unsubscribe = store.subscribe((event, entry) => {
-    if (entry.key !== key || !matches(event.object)) return;
-    send(event.type, present(event.object));
+  // As the real server does, an object entering a selector's view is ADDED and one leaving it DELETED.
+  const deliver = (h: HistoryEntry): void => {
+    const now = matches(h.event.object);
+    const before = h.event.type === 'MODIFIED' && h.previous ? matches(h.previous) : now;
+    if (now && !before) send('ADDED', present(h.event.object));
+    else if (!now && before) send('DELETED', present(h.event.object));
+    else if (now) send(h.event.type, present(h.event.object));
+  };
+  for (const h of backlog) deliver(h);
+  unsubscribe = store.subscribe((_event, entry) => {
+    if (entry.key === key) deliver(entry);
   });
   timer = setTimeout(stop, (w.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS) * 1000);
 }
