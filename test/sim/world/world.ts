@@ -1,6 +1,9 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { GcpModel } from '../gcp/model.js';
+// Chart hooks: installing these charts through Flux starts the simulated Crossplane and GKE workloads.
+import '../crossplane/hook.js';
+import '../workloads/hook.js';
 import { startGitHubServer } from '../github/server.js';
 import type { GitHubFault, GitHubServer } from '../github/types.js';
 import { AsdfService } from './asdf-service.js';
