@@ -151,6 +151,10 @@ describe('fake gcloud: GKE', () => {
     const blocked = await t.exec('gcloud', ['compute', 'networks', 'delete', 'dev-network', `--project=${P}`, '--quiet']);
     expect(blocked.code).toBe(1);
     expect(blocked.stderr).toContain(`ERROR: (gcloud.compute.networks.delete) Could not fetch resource:\n - The network resource 'projects/${P}/global/networks/dev-network' is already being used by 'projects/${P}/regions/europe-west9/forwardingRules/a1b2c3'`);
+    const unattended = await t.exec('gcloud', ['container', 'clusters', 'delete', 'dev-cluster', '--zone=europe-west9-a', `--project=${P}`]);
+    expect(unattended.code).toBe(1);
+    expect(unattended.stderr).toContain('ERROR: (gcloud.container.clusters.delete) This prompt could not be answered because you are not in an interactive session.');
+    expect(t.world.gcp.getCluster(P, 'europe-west9-a', 'dev-cluster').status).toBe('RUNNING');
     const deleted = await t.exec('gcloud', ['container', 'clusters', 'delete', 'dev-cluster', '--zone=europe-west9-a', `--project=${P}`, '--quiet']);
     expect(deleted.code, deleted.stderr).toBe(0);
     expect(deleted.stderr).toContain(`Deleting cluster dev-cluster...done.\nDeleted [https://container.googleapis.com/v1/projects/${P}/zones/europe-west9-a/clusters/dev-cluster].\n`);

@@ -357,7 +357,13 @@ async function deleteClusters(ctx: Ctx): Promise<void> {
   const { io, cmd } = ctx;
   const p = project(ctx);
   const zone = location(ctx, true)!;
-  confirm(ctx, `The following clusters will be deleted.\n${cmd.positionals.map((n) => ` - [${n}] in [${zone}]`).join('\n')}`);
+  const question = `The following clusters will be deleted.\n${cmd.positionals.map((n) => ` - [${n}] in [${zone}]`).join('\n')}`;
+  // This prompt is asked with throw_if_unattended: without a terminal only --quiet gets past it.
+  if (!cmd.bools.has('--quiet') && !(io.stdin as { isTTY?: boolean }).isTTY) {
+    io.stderr.write(`${question}\n\n`);
+    throw new CommandError('This prompt could not be answered because you are not in an interactive session. You can re-run the command with the --quiet flag to accept default answers for all prompts.');
+  }
+  confirm(ctx, question);
   for (const name of cmd.positionals) {
     let cluster = await gcp<GkeCluster>(ctx, 'deleteCluster', p, zone, name);
     if (cmd.bools.has('--async')) continue;
