@@ -82,3 +82,12 @@ export function defaultBuiltin(type: ServedType, object: KubeObject): void {
       break;
   }
 }
+
+/** Values the server allocated (a service's cluster IP) survive an update that leaves them out. */
+export function keepAllocatedFields(type: ServedType, current: KubeObject, next: KubeObject): void {
+  if (type.kind !== 'Service' || !isMap(current.spec) || !isMap(next.spec)) return;
+  if (next.spec.clusterIP === undefined && current.spec.clusterIP !== undefined) {
+    next.spec.clusterIP = current.spec.clusterIP;
+    next.spec.clusterIPs = current.spec.clusterIPs;
+  }
+}

@@ -220,6 +220,23 @@ describe('simulated API server store, CRDs and HTTP details', () => {
     });
   });
 
+  describe('built-in defaults', () => {
+    it('allocates a service cluster IP once, keeps it across updates, and defaults port protocol and target', () => {
+      const svc = server.store.create({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'web', namespace: 'default' }, spec: { selector: { app: 'web' }, ports: [{ port: 80 }] } });
+      const spec = svc.spec as { clusterIP: string; type: string; ports: unknown[] };
+      expect(spec).toMatchObject({ type: 'ClusterIP', clusterIP: expect.stringMatching(/^10\.43\.\d+\.\d+$/), ports: [{ port: 80, protocol: 'TCP', targetPort: 80 }] });
+      expect(svc.status).toEqual({ loadBalancer: {} });
+      const updated = server.store.update({ ...svc, spec: { selector: { app: 'web2' }, ports: [{ port: 8080 }] } });
+      expect((updated.spec as { clusterIP: string }).clusterIP).toBe(spec.clusterIP);
+    });
+
+    it('folds Secret stringData into base64 data', () => {
+      const secret = server.store.create({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'creds', namespace: 'default' }, stringData: { user: 'admin' } });
+      expect(secret).toMatchObject({ type: 'Opaque', data: { user: Buffer.from('admin').toString('base64') } });
+      expect(secret).not.toHaveProperty('stringData');
+    });
+  });
+
   describe('deletion', () => {
     it('deleting a namespace deletes its objects, waiting for their finalizers', () => {
       server.store.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'doomed' } });

@@ -4,7 +4,7 @@ import { applyMerge, clone, isMap } from './patch.js';
 import { apiVersionOf, splitApiVersion, storageKey, TypeRegistry } from './registry.js';
 import { validateCustomResource, type FieldCause } from './schema.js';
 import { parseLabelSelector } from './selectors.js';
-import { validateBuiltin, defaultBuiltin } from './builtin-rules.js';
+import { defaultBuiltin, keepAllocatedFields, validateBuiltin } from './builtin-rules.js';
 import { KubeError, type KubeObject, type ObjectStore, type ServedType, type StoreEvent } from './types.js';
 
 export type FieldValidation = 'Strict' | 'Warn' | 'Ignore';
@@ -306,6 +306,7 @@ export class MemoryStore implements ObjectStore {
       if (current.status === undefined) delete object.status;
       else object.status = clone(current.status);
     }
+    keepAllocatedFields(type, current, object);
     defaultBuiltin(type, object);
     const warnings = this.validate(type, object, options);
     if (type.kind === 'CustomResourceDefinition') this.prepareCrd(object);
