@@ -75,7 +75,7 @@ interface Cond {
 describe('simulated Crossplane with the upjet GCP provider', () => {
   let t: TestWorld;
   let kubectl: KubectlHarness;
-  let stopCharts: () => Promise<void>;
+  const stops: Array<() => Promise<void>> = [];
 
   const run = async (args: string[], input?: string): Promise<string> => {
     const r = await kubectl.run(args, input);
@@ -92,11 +92,11 @@ describe('simulated Crossplane with the upjet GCP provider', () => {
     t = await startTestWorld();
     const created = await t.control<{ cluster: { serverUrl: string } }>('/k3d/create', { name: 'crossplane' });
     kubectl = new KubectlHarness(created.body.cluster.serverUrl, 'k3d-crossplane');
-    stopCharts = await installTestChart(t.world, 'k3d-crossplane', { name: 'crossplane', namespace: 'crossplane-system', chart: 'crossplane', version: '2.3.4' });
+    await installTestChart(t.world, 'k3d-crossplane', { name: 'crossplane', namespace: 'crossplane-system', chart: 'crossplane', version: '2.3.4' }, (stop) => stops.push(stop));
   });
 
   afterAll(async () => {
-    await stopCharts?.();
+    for (const stop of stops) await stop();
     kubectl?.dispose();
     await t?.dispose();
   });

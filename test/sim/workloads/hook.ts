@@ -13,7 +13,7 @@ import { waitForGrafana } from './observability.js';
 const serviceControllers = new WeakSet<ObjectStore>();
 
 function ensureLoadBalancers(ctx: ChartContext): void {
-  const cluster = gkeClusterOf(ctx.clusterId);
+  const cluster = gkeClusterOf(ctx.clusterId, ctx.gcp);
   if (!cluster || !ctx.gcp || serviceControllers.has(ctx.store)) return;
   serviceControllers.add(ctx.store);
   const controller = startLoadBalancerController({ store: ctx.store, clock: ctx.clock, gcp: ctx.gcp, cluster });

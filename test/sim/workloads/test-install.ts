@@ -3,10 +3,15 @@ import type { World } from '../world/world.js';
 
 /**
  * Installs a chart on one of the world's clusters the way helm-controller does, for tests that
- * do not run Flux: same ChartContext, same hooks. Returns the function that stops what the
- * chart started (the controllers' onStop cleanups).
+ * do not drive Flux: same ChartContext, same hooks. What the chart started keeps running after
+ * a failed install, as on a real cluster; `onStop` receives its cleanups either way.
  */
-export async function installTestChart(world: World, clusterId: string, release: { name: string; namespace: string; chart: string; version?: string; values?: Record<string, unknown> }): Promise<() => Promise<void>> {
+export async function installTestChart(
+  world: World,
+  clusterId: string,
+  release: { name: string; namespace: string; chart: string; version?: string; values?: Record<string, unknown> },
+  onStop: (stop: () => Promise<void>) => void,
+): Promise<void> {
   const server = world.kube.get(clusterId);
   if (!server) throw new Error(`no API server for ${clusterId}`);
   const cleanups: Array<() => void | Promise<void>> = [];
@@ -21,14 +26,8 @@ export async function installTestChart(world: World, clusterId: string, release:
     ownerLabels: { 'helm.toolkit.fluxcd.io/name': release.name, 'helm.toolkit.fluxcd.io/namespace': release.namespace },
     onStop: (cleanup) => void cleanups.push(cleanup),
   };
-  const stop = async (): Promise<void> => {
+  onStop(async () => {
     for (const cleanup of cleanups.splice(0)) await cleanup();
-  };
-  try {
-    await installChart(ctx);
-  } catch (error) {
-    await stop();
-    throw error;
-  }
-  return stop;
+  });
+  await installChart(ctx);
 }

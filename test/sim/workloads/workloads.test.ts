@@ -44,19 +44,19 @@ describe('dev cluster workloads on a simulated GKE cluster', () => {
 
   it('kube-prometheus-stack fails like Helm when the Grafana Secret is missing, and installs once it exists', async () => {
     const release = { name: 'kube-prometheus-stack', namespace: 'observability', chart: 'kube-prometheus-stack', version: '79.1.0' };
-    await expect(installTestChart(t.world, CLUSTER_ID, release)).rejects.toThrow(
+    await expect(installTestChart(t.world, CLUSTER_ID, release, (stop) => stops.push(stop))).rejects.toThrow(
       'Helm install failed for release observability/kube-prometheus-stack with chart kube-prometheus-stack@79.1.0: context deadline exceeded',
     );
     const grafana = JSON.parse(await run(['get', 'deployment', 'kube-prometheus-stack-grafana', '-n', 'observability', '-o', 'json'])) as { status: { readyReplicas: number } };
     expect(grafana.status.readyReplicas).toBe(0);
 
     await run(['create', 'secret', 'generic', 'kube-prometheus-stack-grafana', '-n', 'observability', '--from-literal=admin-user=admin', '--from-literal=admin-password=s3cret']);
-    stops.push(await installTestChart(t.world, CLUSTER_ID, release));
+    await installTestChart(t.world, CLUSTER_ID, release, (stop) => stops.push(stop));
     await run(['wait', '--for=condition=Available', 'deployment/kube-prometheus-stack-grafana', '-n', 'observability', '--timeout=10s']);
   });
 
   it('gives frontend-external an address and a Google load balancer; deleting the Service releases it', async () => {
-    stops.push(await installTestChart(t.world, CLUSTER_ID, { name: 'onlineboutique', namespace: 'demo', chart: 'onlineboutique' }));
+    await installTestChart(t.world, CLUSTER_ID, { name: 'onlineboutique', namespace: 'demo', chart: 'onlineboutique' }, (stop) => stops.push(stop));
     const ip = await externalIp();
     expect(ip).toMatch(/^203\.0\.113\.\d{1,3}$/);
     const uid = await run(['get', 'service', 'frontend-external', '-n', 'demo', '-o', 'jsonpath={.metadata.uid}']);
