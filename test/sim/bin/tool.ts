@@ -7,6 +7,7 @@ import { main as docker } from '../fakes/docker.js';
 import { main as gcloud } from '../fakes/gcloud.js';
 import { main as gkeAuthPlugin } from '../fakes/gcloud-auth-plugin.js';
 import { main as k3d } from '../fakes/k3d.js';
+import { main as flux } from '../flux/cli.js';
 import { main as kubeseal } from '../fakes/kubeseal.js';
 import type { ToolIo, ToolMain } from './tool-io.js';
 
@@ -16,6 +17,7 @@ export const tools: Record<string, ToolMain> = {
   asdf,
   gcloud,
   kubeseal,
+  flux,
   'gke-gcloud-auth-plugin': gkeAuthPlugin,
 };
 

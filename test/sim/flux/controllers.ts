@@ -257,6 +257,15 @@ export function startFluxControllers(options: FluxControllerOptions): FluxContro
     }
   }
 
+  // Where the real CLI reads the controller pods' logs, the simulated ones answer through the service proxy.
+  for (const controller of ['helm-controller', 'kustomize-controller', 'notification-controller', 'source-controller'] as const) {
+    options.server.registerServiceProxy(FLUX_NAMESPACE, controller, async (path) => {
+      if (!path.startsWith('/logs')) return { status: 404, body: '404 page not found\n' };
+      if (closed || crashed || !controllerUp(controller)) return { status: 503, headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ kind: 'Status', apiVersion: 'v1', status: 'Failure', message: `no endpoints available for service "${controller}"`, reason: 'ServiceUnavailable', code: 503 }) };
+      const body = logLines.filter((l) => l.controller === controller).map((l) => JSON.stringify(l)).join('\n');
+      return { status: 200, headers: { 'Content-Type': 'application/x-ndjson' }, body };
+    });
+  }
   const unsubscribe = store.watch(onEvent);
   for (const deployment of safeList(store, 'apps/v1', 'Deployment')) if (!deploymentReady(deployment)) startPods(deployment);
   enqueueAll();
