@@ -5,6 +5,7 @@
  * development, from the local dev server); everything else is denied by default.
  */
 import { resolve } from 'node:path';
+import { CONTENT_SECURITY_POLICY } from '../api/content-security-policy';
 
 /** The app's own scheme and host: its page is `app://gitops-lab/index.html` (see app-protocol.ts). */
 export const appScheme = 'app';
@@ -113,18 +114,7 @@ export function windowOptions(preloadPath: string, icon?: string): SecureWindowO
  * limited to CSS injection, and `connect-src`/`img-src` keep such CSS from reaching other hosts.
  */
 export function contentSecurityPolicy(): string {
-  return [
-    "default-src 'none'",
-    "script-src 'self'",
-    "style-src 'self' 'unsafe-inline'",
-    "img-src 'self' data:",
-    "font-src 'self'",
-    "connect-src 'self'",
-    "base-uri 'none'",
-    "form-action 'none'",
-    "frame-ancestors 'none'",
-    "object-src 'none'",
-  ].join('; ');
+  return CONTENT_SECURITY_POLICY;
 }
 
 /**

@@ -5,6 +5,7 @@
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
+import { CONTENT_SECURITY_POLICY } from '../../api/content-security-policy';
 
 /** The only interface the web host listens on: the lab's UI can run commands on this machine. */
 export const LOOPBACK = '127.0.0.1';
@@ -12,18 +13,7 @@ export const LOOPBACK = '127.0.0.1';
 export const SESSION_COOKIE = 'lab_session';
 
 /** The desktop window's policy, so the browser UI runs under the same rules. */
-export const CONTENT_SECURITY_POLICY = [
-  "default-src 'none'",
-  "script-src 'self'",
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data:",
-  "font-src 'self'",
-  "connect-src 'self'",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-  "object-src 'none'",
-].join('; ');
+export { CONTENT_SECURITY_POLICY };
 
 export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
   'Content-Security-Policy': CONTENT_SECURITY_POLICY,
