@@ -3,8 +3,8 @@
  * and how to undo it. The scheduler, the wizard and `lab export-script` all read this shape.
  */
 import type { z } from 'zod';
-import type { CommandView } from '../../api/contract';
 import type { LabInputs } from '../../api/inputs';
+import type { StepInfo } from './catalogue';
 import type { CommandResult, CommandSpec, OutputListener } from '../run/types';
 
 export interface StepContext {
@@ -30,26 +30,15 @@ export interface CheckResult {
   outputs?: Record<string, string>;
 }
 
-export interface StepDefinition {
-  id: string;
-  phase: string;
-  title: string;
-  why: string;
-  dependsOn: string[];
-  estimateSeconds: number;
-  /** Dotted input fields the step reads. */
-  inputs: string[];
+/**
+ * The catalogue's description of a step (id, phase, title, why, dependencies, estimate, inputs,
+ * the commands it shows) plus its behaviour.
+ */
+export interface StepDefinition extends StepInfo {
   /** Validates the inputs this step needs before it runs; messages name the field. */
   inputSchema?: z.ZodType;
-  /** The commands it will run, shown before running (secrets as `$NAME` placeholders). */
-  commands(inputs: Partial<LabInputs>): CommandView[];
   /** Asks the world whether the step's outcome already exists. */
   check(ctx: StepContext): Promise<CheckResult>;
   run(ctx: StepContext): Promise<Record<string, string> | void>;
   undo?(ctx: StepContext): Promise<void>;
-}
-
-export interface PhaseDefinition {
-  id: string;
-  title: string;
 }
