@@ -7,6 +7,26 @@ import type { KubeObject, ObjectStore } from '../kube/types.js';
  */
 
 export const PROVIDER_CONFIG = { apiVersion: 'gcp.upbound.io/v1beta1', kind: 'ProviderConfig' } as const;
+export const PROVIDER_CONFIG_USAGE = { apiVersion: 'gcp.upbound.io/v1beta1', kind: 'ProviderConfigUsage' } as const;
+
+/**
+ * Records that a managed resource uses its ProviderConfig, as crossplane-runtime's usage tracker
+ * does (named after the resource's UID, owned by it, so it goes when the resource goes).
+ */
+export function trackUsage(store: ObjectStore, managed: KubeObject, configName: string): void {
+  const uid = String(managed.metadata.uid ?? '');
+  if (!uid || store.get(PROVIDER_CONFIG_USAGE.apiVersion, PROVIDER_CONFIG_USAGE.kind, undefined, uid)) return;
+  store.create({
+    ...PROVIDER_CONFIG_USAGE,
+    metadata: {
+      name: uid,
+      labels: { 'crossplane.io/provider-config': configName },
+      ownerReferences: [{ apiVersion: managed.apiVersion, kind: managed.kind, name: managed.metadata.name, uid, controller: true, blockOwnerDeletion: true } as { apiVersion: string; kind: string; name: string; uid: string }],
+    },
+    providerConfigRef: { name: configName },
+    resourceRef: { apiVersion: managed.apiVersion, kind: managed.kind, name: managed.metadata.name, uid },
+  });
+}
 
 /** The wrapping prefix of a failed connect in a current (no-fork, async) upjet provider. */
 const CONNECT = 'connect failed: cannot initialize the no-fork async external client: cannot get terraform setup';

@@ -136,6 +136,9 @@ describe('simulated Crossplane with the upjet GCP provider', () => {
     expect(object.metadata.finalizers).toContain('finalizer.managedresource.crossplane.io');
     expect(object.metadata.annotations['crossplane.io/external-name']).toBe('dev-network');
     expect((await t.world.snapshot()).gcp.projects[PROJECT]?.networks.map((n) => [n.name, n.status])).toEqual([['dev-network', 'READY']]);
+    const usages = await run(['get', 'providerconfigusages.gcp.upbound.io']);
+    expect(usages).toMatch(/^NAME\s+AGE\s+CONFIG-NAME\s+RESOURCE-KIND\s+RESOURCE-NAME/);
+    expect(usages).toMatch(/\sdefault\s+Network\s+dev-network$/m);
   });
 
   it('creates a RUNNING GKE cluster with Dataplane V2 and its node pool', async () => {

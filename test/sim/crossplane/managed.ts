@@ -2,7 +2,7 @@ import { GcpError } from '../gcp/errors.js';
 import type { GcpModel } from '../gcp/model.js';
 import type { KubeObject, ObjectStore } from '../kube/types.js';
 import { setCondition, type Condition } from './conditions.js';
-import { resolveCredentials } from './credentials.js';
+import { resolveCredentials, trackUsage } from './credentials.js';
 import { externalKindOf } from './external.js';
 
 /**
@@ -82,6 +82,7 @@ export function reconcileManaged(store: ObjectStore, gcp: GcpModel, mr: KubeObje
     return { ...save(mr), requeueAfter: 60 };
   }
   const project = connection.config.project;
+  if (!deleting) trackUsage(store, mr, connection.config.configName);
   const resolved = external.resolve(store, mr, externalName);
   if (!resolved.ok) {
     if (deleting) return removeFinalizer(store, mr);
