@@ -4,6 +4,7 @@ import { HELM_RELEASE, readyCondition } from '../flux/meta.js';
 import { eventually } from '../flux/test-git.js';
 import type { KubeApiServer, KubeObject } from '../kube/types.js';
 import { startTestWorld, type TestWorld } from '../world/test-world.js';
+import { startWorld, type World } from '../world/world.js';
 
 const PROJECT = 'gitops-lab-sim';
 const ZONE = 'europe-west9-a';
@@ -27,12 +28,14 @@ function releaseReady(server: KubeApiServer, name: string): true | undefined {
 
 describe('chart hooks through the world and its Flux controllers', () => {
   let t: TestWorld;
+  let restarted: World | undefined;
 
   beforeAll(async () => {
     t = await startTestWorld();
   });
 
   afterAll(async () => {
+    await restarted?.close();
     await t?.dispose();
   });
 
@@ -63,5 +66,18 @@ describe('chart hooks through the world and its Flux controllers', () => {
     }, 20_000, 'frontend-external address');
     expect(ip).toMatch(/^203\.0\.113\./);
     expect((await t.world.snapshot()).gcp.projects[PROJECT]?.forwardingRules.map((r) => r.IPAddress)).toEqual([ip]);
+  });
+
+  it('a restarted world runs Crossplane again on the resumed k3d cluster', async () => {
+    await t.world.close();
+    restarted = await startWorld({ stateDir: t.world.stateDir, timeScale: 0.001 });
+    const server = restarted.kube.get('k3d-crossplane')!;
+    expect(server.store.get('pkg.crossplane.io/v1', 'Provider', undefined, 'provider-gcp-container')).toBeDefined();
+    server.store.apply({ apiVersion: 'pkg.crossplane.io/v1', kind: 'Provider', metadata: { name: 'provider-gcp-compute' }, spec: { package: 'xpkg.upbound.io/upbound/provider-gcp-compute:v2.1.0' } }, 'test');
+    await eventually(() => {
+      const p = server.store.get('pkg.crossplane.io/v1', 'Provider', undefined, 'provider-gcp-compute');
+      return (p?.status as { conditions?: Array<{ type: string; status: string }> } | undefined)?.conditions?.some((c) => c.type === 'Healthy' && c.status === 'True') ? p : undefined;
+    }, 20_000, 'provider Healthy after the restart');
+    expect(server.store.get('apiextensions.k8s.io/v1', 'CustomResourceDefinition', undefined, 'networks.compute.gcp.upbound.io')).toBeDefined();
   });
 });
