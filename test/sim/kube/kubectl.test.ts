@@ -4,8 +4,9 @@ import { join } from 'node:path';
 import { KubectlHarness } from './kubectl-harness.js';
 import { startKubeApiServer } from './server.js';
 import type { KubeApiServer, KubeObject } from './types.js';
+import { CRD_ROOT } from '../shared-dir';
 
-const FLUX_CRDS = '/work/shared/crds/flux';
+const FLUX_CRDS = join(CRD_ROOT, 'flux');
 
 function kustomization(name: string, spec: Record<string, unknown> = {}, metadata: Record<string, unknown> = {}): string {
   return JSON.stringify({
@@ -218,11 +219,11 @@ describe('simulated API server with real kubectl', () => {
   });
 
   it('serves a CRD applied through kubectl, and refuses a client-side apply of a CRD too big for the annotation', async () => {
-    const applied = await kubectl.run(['apply', '-f', '/work/shared/crds/sealed-secrets/bitnami.com_sealedsecrets.yaml']);
+    const applied = await kubectl.run(['apply', '-f', join(CRD_ROOT, 'sealed-secrets', 'bitnami.com_sealedsecrets.yaml')]);
     expect(applied).toMatchObject({ exitCode: 0, stdout: 'customresourcedefinition.apiextensions.k8s.io/sealedsecrets.bitnami.com created' });
     const listed = await kubectl.run(['get', 'sealedsecrets', '-A']);
     expect(listed).toMatchObject({ exitCode: 0, stderr: 'No resources found' });
-    const big = '/work/shared/crds/provider-upjet-gcp/container.gcp.upbound.io_clusters.yaml';
+    const big = join(CRD_ROOT, 'provider-upjet-gcp', 'container.gcp.upbound.io_clusters.yaml');
     const tooLong = await kubectl.run(['apply', '-f', big]);
     expect(tooLong.exitCode).toBe(1);
     expect(tooLong.stderr).toContain('The CustomResourceDefinition "clusters.container.gcp.upbound.io" is invalid: metadata.annotations: Too long: must have at most 262144 bytes');

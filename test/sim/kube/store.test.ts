@@ -1,8 +1,10 @@
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CRD_ROOT } from '../shared-dir';
 import { startKubeApiServer } from './server.js';
 import { KubeError, type KubeApiServer, type KubeObject } from './types.js';
 
-const UPBOUND_CLUSTER_CRD = '/work/shared/crds/provider-upjet-gcp/container.gcp.upbound.io_clusters.yaml';
+const UPBOUND_CLUSTER_CRD = join(CRD_ROOT, 'provider-upjet-gcp', 'container.gcp.upbound.io_clusters.yaml');
 
 function widgetCrd(extra: Record<string, unknown> = {}): KubeObject {
   return {

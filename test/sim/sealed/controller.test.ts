@@ -11,8 +11,9 @@ import type { KubeApiServer, KubeObject } from '../kube/types';
 import { KEY_LABEL, startSealedSecretsController, type SealedSecretsController } from './controller';
 import { generateSealingKey } from './keys';
 import { sealSecret } from './sealed-secret';
+import { CRD_ROOT } from '../shared-dir';
 
-const CRD = '/work/shared/crds/sealed-secrets/bitnami.com_sealedsecrets.yaml';
+const CRD = path.join(CRD_ROOT, 'sealed-secrets', 'bitnami.com_sealedsecrets.yaml');
 
 let dir: string;
 let kubeconfig: string;
