@@ -142,6 +142,41 @@ describe('fake flux CLI', () => {
     expect(gone.stderr).toContain('configmaps "hello" not found');
   });
 
+  it('traces a Flux-managed object back to its Kustomization and GitRepository', async () => {
+    const traced = await t.exec('flux', ['trace', 'deployment', 'source-controller', '-n', 'flux-system']);
+    expect(traced.code).toBe(0);
+    expect(traced.stdout).toMatch(/^\nObject: {10}Deployment\/source-controller\nNamespace: {7}flux-system\nStatus: {10}Managed by Flux\n---\nKustomization: {3}flux-system\n/);
+    expect(traced.stdout).toContain('Path:            ./clusters/k3d-lab\n');
+    expect(traced.stdout).toContain(`---\nGitRepository:   flux-system\nNamespace:       flux-system\nURL:             https://github.com/${user}/devflux.git\nBranch:          main\n`);
+    expect(traced.stdout).toMatch(/Status: {10}Last reconciled at \d{4}-\d\d-\d\d \d\d:\d\d:\d\d \+0000 UTC\n/);
+    const unmanaged = await t.exec('flux', ['trace', 'service', 'kubernetes', '-n', 'default']);
+    expect(unmanaged).toMatchObject({ code: 1, stderr: '✗ object not managed by Flux\n' });
+  });
+
+  it('suspends and resumes a Kustomization; get all lists every kind in sections', async () => {
+    const suspended = await t.exec('flux', ['suspend', 'kustomization', 'crossplane-provider']);
+    expect(suspended).toMatchObject({ code: 0, stderr: '► suspending kustomization crossplane-provider in flux-system namespace\n✔ kustomization suspended\n' });
+    expect((await t.exec('flux', ['get', 'ks', 'crossplane-provider', '--no-header'])).stdout).toMatch(/^crossplane-provider\t\tTrue\tFalse\t/);
+    expect(await t.exec('flux', ['reconcile', 'ks', 'crossplane-provider'])).toMatchObject({ code: 1, stderr: '✗ resource is suspended\n' });
+    const resumed = await t.exec('flux', ['resume', 'kustomization', 'crossplane-provider']);
+    expect(resumed.code).toBe(1);
+    expect(resumed.stderr).toMatch(/^► resuming kustomization crossplane-provider in flux-system namespace\n✔ kustomization resumed\n◎ waiting for Kustomization reconciliation\n✗ kustomization path not found: /);
+    const all = await t.exec('flux', ['get', 'all']);
+    expect(all.code).toBe(0);
+    const sections = all.stdout.split('\n\n').filter((s) => s.trim());
+    expect(sections.map((s) => s.split('\n')[1]?.split('/')[0])).toEqual(['gitrepository', 'kustomization']);
+  });
+
+  it('diffs a local folder against the cluster (best effort) and exits 1 on changes', async () => {
+    await t.sh("mkdir -p local && printf 'apiVersion: v1\\nkind: ConfigMap\\nmetadata:\\n  name: fresh\\n  namespace: default\\ndata:\\n  a: b\\n' > local/cm.yaml");
+    const diff = await t.exec('flux', ['diff', 'kustomization', 'crossplane-configuration', '--path', './local']);
+    expect(diff.code).toBe(1);
+    expect(diff.stdout).toBe('► ConfigMap/default/fresh created\n');
+    expect(diff.stderr).toBe('⚠️ identified at least one change, exiting with non-zero exit code\n');
+    const bad = await t.exec('flux', ['diff', 'kustomization', 'crossplane-configuration', '--path', './nowhere']);
+    expect(bad).toMatchObject({ code: 2, stderr: '✗ invalid resource path "./nowhere"\n' });
+  });
+
   it('shows the controllers\' log lines for one Kustomization', async () => {
     const logs = await t.exec('flux', ['logs', '--kind', 'Kustomization', '--name', 'flux-system']);
     expect(logs.code).toBe(0);

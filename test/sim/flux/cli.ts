@@ -3,9 +3,11 @@ import { flagBool, parseArgs, type ParsedArgs } from './cli-args.js';
 import { bootstrapGitHub } from './cli-bootstrap.js';
 import { check } from './cli-check.js';
 import { getAll, getOne } from './cli-get.js';
+import { diffKustomization } from './cli-diff.js';
 import { printLogs } from './cli-logs.js';
 import { CliError, StatusLog } from './cli-output.js';
 import { reconcileHelmRelease, reconcileKustomization, reconcileSource, setSuspended, waitSettings } from './cli-reconcile.js';
+import { trace } from './cli-trace.js';
 import { FLUX_VERSION } from './components.js';
 import { KubeClient, KubeClientError } from './kube-client.js';
 import { GIT_REPOSITORY, HELM_RELEASE, HELM_REPOSITORY, KUSTOMIZATION } from './meta.js';
@@ -138,6 +140,16 @@ async function run(argv: string[], io: ToolIo, log: StatusLog): Promise<void> {
         ...(args.flags.get('namespace') ? { namespace: args.flags.get('namespace') as string } : {}),
         ...(args.flags.get('level') ? { level: args.flags.get('level') as string } : {}),
       });
+    case 'trace':
+      return trace(io, clientOf(io, args), rest, args.flags.get('namespace') || 'default');
+    case 'diff': {
+      const [what = '', name = ''] = rest;
+      if (KIND_ALIASES[what] !== 'kustomization') throw new CliError(`unknown command "${what}" for "flux diff"`);
+      if (!name) throw new CliError('kustomization name is required', 2);
+      const code = await diffKustomization(io, log, clientOf(io, args), name, args.flags.get('path'), namespaceOf(args));
+      if (code !== 0) throw new CliError('', code);
+      return;
+    }
     case undefined:
       io.stdout.write('Command line utility for assembling Kubernetes CD pipelines the GitOps way.\n\nUsage:\n  flux [command]\n');
       return;
