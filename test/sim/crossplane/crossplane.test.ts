@@ -126,6 +126,8 @@ describe('simulated Crossplane with the upjet GCP provider', () => {
     const synced = (await conditions('network.compute.gcp.upbound.io/dev-network')).find((c) => c.type === 'Synced');
     expect(synced?.reason).toBe('ReconcileError');
     expect(synced?.message).toContain('cannot get credentials secret: Secret "gcp-creds" not found');
+    const described = await run(['describe', 'network.compute.gcp.upbound.io/dev-network']);
+    expect(described).toMatch(/Warning\s+CannotConnectToProvider\s+.*managed\/compute\.gcp\.upbound\.io\/v1beta1, kind=network\s+connect failed: /);
     expect((await t.world.snapshot()).gcp.projects[PROJECT]?.networks ?? []).toEqual([]);
 
     const key = JSON.stringify({ type: 'service_account', project_id: PROJECT, private_key_id: 'abc', client_email: `crossplane@${PROJECT}.iam.gserviceaccount.com` });
@@ -135,6 +137,7 @@ describe('simulated Crossplane with the upjet GCP provider', () => {
     const object = JSON.parse(await run(['get', 'network.compute.gcp.upbound.io/dev-network', '-o', 'json'])) as { metadata: { finalizers: string[]; annotations: Record<string, string> } };
     expect(object.metadata.finalizers).toContain('finalizer.managedresource.crossplane.io');
     expect(object.metadata.annotations['crossplane.io/external-name']).toBe('dev-network');
+    expect(await run(['describe', 'network.compute.gcp.upbound.io/dev-network'])).toMatch(/Normal\s+CreatedExternalResource\s+.*Successfully requested creation of external resource/);
     expect((await t.world.snapshot()).gcp.projects[PROJECT]?.networks.map((n) => [n.name, n.status])).toEqual([['dev-network', 'READY']]);
     const usages = await run(['get', 'providerconfigusages.gcp.upbound.io']);
     expect(usages).toMatch(/^NAME\s+AGE\s+CONFIG-NAME\s+RESOURCE-KIND\s+RESOURCE-NAME/);

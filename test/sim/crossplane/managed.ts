@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { GcpError } from '../gcp/errors.js';
 import type { GcpModel } from '../gcp/model.js';
 import type { KubeObject, ObjectStore } from '../kube/types.js';
@@ -47,6 +48,33 @@ function diagnostics(summary: string): string {
   return `[{0 ${summary}  []}]`;
 }
 
+/**
+ * Records a Kubernetes Event about the resource, as the managed reconciler's recorder does
+ * (cluster-scoped objects' events live in `default`); best effort, like real events.
+ */
+function recordEvent(store: ObjectStore, mr: KubeObject, type: 'Normal' | 'Warning', reason: string, message: string): void {
+  const [group, version] = mr.apiVersion.split('/');
+  const component = `managed/${group}/${version}, kind=${mr.kind.toLowerCase()}`;
+  const at = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+  try {
+    store.create({
+      apiVersion: 'v1',
+      kind: 'Event',
+      metadata: { name: `${mr.metadata.name}.${randomBytes(8).toString('hex')}`, namespace: 'default' },
+      involvedObject: { apiVersion: mr.apiVersion, kind: mr.kind, name: mr.metadata.name, uid: mr.metadata.uid },
+      reason,
+      message,
+      type,
+      source: { component },
+      firstTimestamp: at,
+      lastTimestamp: at,
+      count: 1,
+    });
+  } catch {
+    // Events are best effort, as in Kubernetes.
+  }
+}
+
 export function reconcileManaged(store: ObjectStore, gcp: GcpModel, mr: KubeObject): ManagedOutcome {
   const external = externalKindOf(mr.kind);
   if (!external) return {};
@@ -54,8 +82,12 @@ export function reconcileManaged(store: ObjectStore, gcp: GcpModel, mr: KubeObje
   const spec = (mr.spec ?? {}) as { deletionPolicy?: string };
   const status: Status = { ...((mr.status ?? {}) as Status) };
   let conditions = status.conditions ?? [];
+  const previousSynced = conditions.find((c) => c.type === 'Synced');
+  /** The event reason that goes with a Synced error; recorded once per new error, not on every poll. */
+  let warning: string | undefined;
   const synced = (ok: boolean, message?: string): void => {
     conditions = setCondition(conditions, ok ? { type: 'Synced', status: 'True', reason: 'ReconcileSuccess' } : { type: 'Synced', status: 'False', reason: 'ReconcileError', ...(message ? { message } : {}) });
+    if (!ok && message && warning && (previousSynced?.status !== 'False' || previousSynced.message !== message)) recordEvent(store, mr, 'Warning', warning, message);
   };
   const ready = (reason: 'Available' | 'Creating' | 'Deleting' | 'Unavailable'): void => {
     conditions = setCondition(conditions, { type: 'Ready', status: reason === 'Available' ? 'True' : 'False', reason });
@@ -78,6 +110,7 @@ export function reconcileManaged(store: ObjectStore, gcp: GcpModel, mr: KubeObje
 
   const connection = resolveCredentials(store, mr);
   if (!connection.ok) {
+    warning = 'CannotConnectToProvider';
     synced(false, connection.message);
     return { ...save(mr), requeueAfter: 60 };
   }
@@ -86,6 +119,7 @@ export function reconcileManaged(store: ObjectStore, gcp: GcpModel, mr: KubeObje
   const resolved = external.resolve(store, mr, externalName);
   if (!resolved.ok) {
     if (deleting) return removeFinalizer(store, mr);
+    warning = 'CannotResolveResourceReferences';
     synced(false, resolved.message);
     return { ...save(mr), requeueAfter: POLL_SECONDS };
   }
@@ -94,6 +128,7 @@ export function reconcileManaged(store: ObjectStore, gcp: GcpModel, mr: KubeObje
   try {
     observed = external.observe(gcp, project, params);
   } catch (error) {
+    warning = 'CannotObserveExternalResource';
     synced(false, `observe failed: ${googleApiError(error)}`);
     return { ...save(mr), requeueAfter: 60 };
   }
@@ -105,14 +140,17 @@ export function reconcileManaged(store: ObjectStore, gcp: GcpModel, mr: KubeObje
     if (!observed.deleting) {
       const refusal = external.refuseDelete?.(params);
       if (refusal) {
+        warning = 'CannotDeleteExternalResource';
         synced(false, `delete failed: async delete failed: failed to delete the resource: ${diagnostics(refusal)}`);
         conditions = setCondition(conditions, { type: 'LastAsyncOperation', status: 'False', reason: 'DestroyFailure', message: `async delete failed: failed to delete the resource: ${diagnostics(refusal)}` });
         return { ...save(mr), requeueAfter: 60 };
       }
       try {
         external.delete(gcp, project, params);
+        recordEvent(store, mr, 'Normal', 'DeletedExternalResource', 'Successfully requested deletion of external resource');
       } catch (error) {
         const message = `async delete failed: failed to delete the resource: ${diagnostics(`Error waiting for Deleting ${mr.kind}: ${googleApiError(error)}`)}`;
+        warning = 'CannotDeleteExternalResource';
         synced(false, `delete failed: ${message}`);
         conditions = setCondition(conditions, { type: 'LastAsyncOperation', status: 'False', reason: 'DestroyFailure', message });
         return { ...save(mr), requeueAfter: 60 };
@@ -128,6 +166,7 @@ export function reconcileManaged(store: ObjectStore, gcp: GcpModel, mr: KubeObje
       waiting = external.create(gcp, project, params);
     } catch (error) {
       const message = `async create failed: failed to create the resource: ${diagnostics(`error creating ${mr.kind}: ${googleApiError(error)}`)}`;
+      warning = 'CannotCreateExternalResource';
       synced(false, `create failed: ${message}`);
       conditions = setCondition(conditions, { type: 'LastAsyncOperation', status: 'False', reason: 'ApplyFailure', message });
       ready('Unavailable');
@@ -136,6 +175,7 @@ export function reconcileManaged(store: ObjectStore, gcp: GcpModel, mr: KubeObje
     synced(true);
     ready('Creating');
     if (!waiting) {
+      recordEvent(store, mr, 'Normal', 'CreatedExternalResource', 'Successfully requested creation of external resource');
       conditions = setCondition(conditions, { type: 'AsyncOperation', status: 'True', reason: 'Ongoing' });
       mr = annotate(store, mr, 'crossplane.io/external-create-pending');
     }
@@ -151,6 +191,7 @@ export function reconcileManaged(store: ObjectStore, gcp: GcpModel, mr: KubeObje
   try {
     external.update?.(gcp, project, params);
   } catch (error) {
+    warning = 'CannotUpdateExternalResource';
     synced(false, `update failed: ${googleApiError(error)}`);
     return { ...save(mr), requeueAfter: 60 };
   }
