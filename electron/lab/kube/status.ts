@@ -1,0 +1,86 @@
+/**
+ * What a watched object's status says, in the shape the engine publishes (`ResourceStatus`):
+ * its condition (Ready by default), the condition's message, and Flux's `dependsOn`.
+ */
+import type { ResourceStatus } from '../../api/contract';
+
+export interface KubeObjectLike {
+  apiVersion?: string;
+  kind?: string;
+  metadata?: { name?: string; namespace?: string; generation?: number; creationTimestamp?: string | Date };
+  spec?: unknown;
+  status?: unknown;
+}
+
+export interface Condition {
+  type: string;
+  status: string;
+  reason?: string;
+  message?: string;
+  observedGeneration?: number;
+}
+
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+export function conditionOf(object: KubeObjectLike, type: string): Condition | undefined {
+  const conditions = isRecord(object.status) && Array.isArray(object.status.conditions) ? object.status.conditions : [];
+  const found = conditions.find((c: unknown) => isRecord(c) && c.type === type) as Record<string, unknown> | undefined;
+  if (!found) return undefined;
+  return {
+    type,
+    status: String(found.status ?? 'Unknown'),
+    ...(typeof found.reason === 'string' ? { reason: found.reason } : {}),
+    ...(typeof found.message === 'string' ? { message: found.message } : {}),
+    ...(typeof found.observedGeneration === 'number' ? { observedGeneration: found.observedGeneration } : {}),
+  };
+}
+
+/**
+ * True / false from the condition; null while it is unknown or describes an older generation
+ * (a controller that has not seen the latest spec yet has not judged it).
+ */
+export function conditionState(object: KubeObjectLike, type: string): { ready: boolean | null; message: string } {
+  const condition = conditionOf(object, type);
+  if (!condition) return { ready: null, message: `waiting for the ${type} condition` };
+  const generation = object.metadata?.generation;
+  const observed = condition.observedGeneration ?? (isRecord(object.status) && typeof object.status.observedGeneration === 'number' ? object.status.observedGeneration : undefined);
+  const message = condition.message ?? condition.reason ?? '';
+  if (generation !== undefined && observed !== undefined && observed < generation) return { ready: null, message: message || 'reconciling' };
+  if (condition.status === 'True') return { ready: true, message };
+  if (condition.status === 'False') return { ready: false, message };
+  return { ready: null, message };
+}
+
+/** Flux `spec.dependsOn` as `namespace/name` (the namespace defaults to the object's own). */
+export function dependsOn(object: KubeObjectLike): string[] {
+  const spec = isRecord(object.spec) ? object.spec : {};
+  const list = Array.isArray(spec.dependsOn) ? spec.dependsOn : [];
+  return list
+    .filter(isRecord)
+    .filter((d) => typeof d.name === 'string')
+    .map((d) => `${typeof d.namespace === 'string' && d.namespace ? d.namespace : (object.metadata?.namespace ?? '')}/${String(d.name)}`);
+}
+
+export function toResourceStatus(cluster: string, object: KubeObjectLike, condition = 'Ready', deleted = false): ResourceStatus {
+  const { ready, message } = conditionState(object, condition);
+  const deps = dependsOn(object);
+  const spec = isRecord(object.spec) ? object.spec : {};
+  const created = object.metadata?.creationTimestamp;
+  return {
+    cluster,
+    kind: object.kind ?? '',
+    ...(object.metadata?.namespace ? { namespace: object.metadata.namespace } : {}),
+    name: object.metadata?.name ?? '',
+    ready: deleted ? null : ready,
+    message: deleted ? 'deleted' : message,
+    ...(deps.length > 0 ? { dependsOn: deps } : {}),
+    ...(spec.suspend === true ? { suspended: true } : {}),
+    ...(deleted ? { deleted: true } : {}),
+    ...(created ? { createdAt: new Date(created).toISOString() } : {}),
+  };
+}
+
+/** Same status as before, for reporting only changes. */
+export function sameStatus(a: ResourceStatus | undefined, b: ResourceStatus): boolean {
+  return !!a && a.ready === b.ready && a.message === b.message && a.deleted === b.deleted && a.suspended === b.suspended && (a.dependsOn ?? []).join() === (b.dependsOn ?? []).join();
+}

@@ -1,0 +1,91 @@
+/**
+ * Waits for an object's condition (Ready by default) by watching it, reporting every status
+ * change on the way: the UI shows `dependency 'flux-system/x' is not ready` while it waits,
+ * and a timeout fails with the object's own last message.
+ */
+import type { ResourceStatus } from '../../api/contract';
+import type { KubeTarget } from './config';
+import { sameStatus, toResourceStatus } from './status';
+import { watchObjects } from './watch';
+
+export interface WaitForConditionOptions {
+  /** The kubeconfig context; KUBECONFIG is read from `env`. */
+  kubeconfigContext: string;
+  env?: NodeJS.ProcessEnv;
+  apiVersion: string;
+  kind: string;
+  namespace?: string;
+  name: string;
+  condition?: string;
+  timeoutMs: number;
+  signal?: AbortSignal;
+  onStatus?(status: ResourceStatus): void;
+}
+
+export class ConditionTimeout extends Error {
+  constructor(message: string, readonly last: ResourceStatus | undefined) {
+    super(message);
+    this.name = 'ConditionTimeout';
+  }
+}
+
+/** Resolves with the status once the condition is True. */
+export async function waitForCondition(options: WaitForConditionOptions): Promise<ResourceStatus> {
+  const condition = options.condition ?? 'Ready';
+  const { signal } = options;
+  signal?.throwIfAborted();
+  const target: KubeTarget = { context: options.kubeconfigContext, ...(options.env ? { env: options.env } : {}) };
+  const label = `${options.kind} ${options.namespace ? `${options.namespace}/` : ''}${options.name}`;
+  let last: ResourceStatus | undefined;
+  let lastError: unknown;
+
+  return new Promise<ResourceStatus>((resolve, reject) => {
+    let settled = false;
+    let stopWatch: (() => void) | undefined;
+    const finish = (outcome: () => void): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+      stopWatch?.();
+      outcome();
+    };
+    const onAbort = (): void => finish(() => reject(signal?.reason ?? new Error('cancelled')));
+    signal?.addEventListener('abort', onAbort, { once: true });
+    const timer = setTimeout(() => {
+      const seconds = Math.round(options.timeoutMs / 100) / 10;
+      const why = last?.deleted
+        ? 'it was deleted'
+        : last
+          ? last.message || `its ${condition} condition is ${last.ready === false ? 'False' : 'Unknown'}`
+          : lastError
+            ? `the API server could not be reached (${lastError instanceof Error ? lastError.message : String(lastError)})`
+            : 'it does not exist';
+      finish(() => reject(new ConditionTimeout(`${label} was not ${condition} after ${seconds} s: ${why}`, last)));
+    }, options.timeoutMs);
+
+    watchObjects({
+      ...target,
+      apiVersion: options.apiVersion,
+      kind: options.kind,
+      ...(options.namespace ? { namespace: options.namespace } : {}),
+      fieldSelector: `metadata.name=${options.name}`,
+      onChange(object, deleted) {
+        if (settled || object.metadata?.name !== options.name) return;
+        const status = toResourceStatus(options.kubeconfigContext, object, condition, deleted);
+        if (!sameStatus(last, status)) options.onStatus?.(status);
+        last = status;
+        if (status.ready === true) finish(() => resolve(status));
+      },
+      onError(error) {
+        lastError = error;
+      },
+    }).then(
+      (watch) => {
+        if (settled) watch.stop();
+        else stopWatch = () => watch.stop();
+      },
+      (error: unknown) => finish(() => reject(error)),
+    );
+  });
+}
