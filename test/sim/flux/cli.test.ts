@@ -49,6 +49,17 @@ describe('fake flux CLI', () => {
     expect(refused.stderr).toContain(': 401 Bad credentials []');
   });
 
+  it('fails with GitHub\'s answer when the token lacks the scopes to create a repository', async () => {
+    await t.control('/faults', { enable: ['github-token-scopes'] });
+    try {
+      const refused = await t.sh('flux bootstrap github --context=k3d-lab --token-auth --owner="$GITHUB_USER" --repository=other --personal --path=clusters/other');
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toMatch(/^► connecting to github\.com\n✗ failed to create new Git repository "https:\/\/github\.com\/[^/]+\/other": POST http:\/\/127\.0\.0\.1:\d+\/user\/repos: 404 Not Found \[\]\n$/);
+    } finally {
+      await t.control('/faults', { disable: ['github-token-scopes'] });
+    }
+  });
+
   it('bootstraps: creates the repository, pushes the flux-system commits, and waits for the Kustomization', async () => {
     const result = await t.sh(bootstrap);
     expect(result.code).toBe(0);

@@ -181,6 +181,21 @@ describe('simulated Flux controllers', () => {
     }
   });
 
+  it('stops reconciling while crashed by the controller-crash fault, then catches up', async () => {
+    const logsUrl = `${kube.url}/api/v1/namespaces/flux-system/services/kustomize-controller/proxy/logs`;
+    expect((await fetch(logsUrl)).status).toBe(200);
+    faults.enable('controller-crash');
+    try {
+      await eventually(async () => ((await fetch(logsUrl)).status === 503 ? true : undefined), 20_000, 'the crash');
+      // Requested while down: handled only once the controllers are back.
+      const handled = await requestReconcile(KUSTOMIZATION, 'apps');
+      expect(handled).toBeTruthy();
+      expect((await fetch(logsUrl)).status).toBe(200);
+    } finally {
+      faults.disable('controller-crash');
+    }
+  });
+
   it('logs what the controllers did', () => {
     const lines = flux.logs();
     expect(lines.some((l) => l.controller === 'kustomize-controller' && l.name === 'apps' && l.msg === 'server-side apply completed')).toBe(true);
