@@ -1,0 +1,137 @@
+/**
+ * `lab.yaml`: the inputs an instructor hands out, loaded into `LabInputs` through the same schema
+ * the wizard uses. Every message names the file and the field (`lab.yaml: github.owner: ...`),
+ * because the person reading it has the file open, not the code.
+ *
+ * The GitHub token never belongs in the file (files get shared and committed): a `token` key is
+ * refused. Relative paths are resolved against the file's folder, so the file works from anywhere.
+ */
+import { readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import path from 'node:path';
+import { parseDocument } from 'yaml';
+import { z } from 'zod';
+import { clusterInputsSchema, fieldIssues, gcpInputsSchema, githubInputsSchema, labInputsSchema, type LabInputs } from '../../api/inputs';
+
+/** Workshop settings, optional, for the cleanup reminders. */
+export const workshopSchema = z.object({
+  /** Minutes between reminders that cloud resources are still running. */
+  reminderMinutes: z.number().int('workshop.reminderMinutes: a whole number of minutes').min(1, 'workshop.reminderMinutes: at least 1').max(1440, 'workshop.reminderMinutes: at most 1440 (a day)').optional(),
+  /** When everything must be cleaned up, as an ISO 8601 date-time with a time zone. */
+  cleanupDeadline: z
+    .string()
+    .refine((value) => /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(value) && !Number.isNaN(Date.parse(value)), 'workshop.cleanupDeadline: use an ISO 8601 date-time with a time zone, e.g. 2026-11-27T17:00:00+01:00')
+    .optional(),
+});
+export type WorkshopSettings = z.infer<typeof workshopSchema>;
+
+export interface LabConfig {
+  inputs: LabInputs;
+  workshop: WorkshopSettings;
+  /** Absolute path of the file read. */
+  file: string;
+}
+
+export class LabConfigError extends Error {
+  constructor(readonly file: string, readonly problems: string[]) {
+    super(problems.join('\n'));
+    this.name = 'LabConfigError';
+  }
+}
+
+/** Keys each section may hold; anything else is most likely a typo and is reported. */
+const KNOWN_KEYS: Record<string, readonly string[]> = {
+  '': ['github', 'gcp', 'clusters', 'workspaceDir', 'workshop'],
+  github: Object.keys(githubInputsSchema.shape),
+  gcp: Object.keys(gcpInputsSchema.shape),
+  clusters: Object.keys(clusterInputsSchema.shape),
+  workshop: Object.keys(workshopSchema.shape),
+};
+
+const TOKEN_KEY = /^(token|github_?token|pat)$/i;
+
+export function loadLabYaml(file: string): LabConfig {
+  const absolute = path.resolve(file);
+  let text: string;
+  try {
+    text = readFileSync(absolute, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new LabConfigError(absolute, [`${file}: cannot read the file (${code === 'ENOENT' ? 'it does not exist' : code ?? String(error)})`]);
+  }
+  return parseLabYaml(text, absolute);
+}
+
+export function parseLabYaml(text: string, file: string): LabConfig {
+  const name = path.basename(file);
+  const fail = (problems: string[]): never => {
+    throw new LabConfigError(file, problems.map((problem) => `${name}: ${problem}`));
+  };
+  const document = parseDocument(text);
+  if (document.errors.length > 0) {
+    fail(document.errors.map((error) => `line ${error.linePos?.[0].line ?? '?'}: ${error.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')}`));
+  }
+  const data: unknown = document.toJS() ?? {};
+  if (!isRecord(data)) return fail(['the file must be a mapping of keys (github:, gcp:, ...)']);
+
+  const problems = [...tokenProblems(data), ...unknownKeyProblems(data)];
+  if (problems.length > 0) fail(problems);
+
+  const { workshop, ...rest } = data;
+  const inputs = labInputsSchema.safeParse(rest);
+  const settings = workshopSchema.safeParse(workshop ?? {});
+  const issues = [
+    ...(inputs.success ? [] : fieldIssues(inputs.error)),
+    ...(settings.success ? [] : fieldIssues(settings.error).map((issue) => ({ ...issue, field: `workshop.${issue.field}` }))),
+  ];
+  if (!inputs.success || !settings.success) {
+    fail(issues.map((issue) => (issue.message.startsWith(`${issue.field}:`) ? issue.message : `${issue.field}: ${issue.message}`)));
+  }
+  const parsed = inputs.data!;
+  const folder = path.dirname(file);
+  const resolved: LabInputs = {
+    ...parsed,
+    workspaceDir: resolvePath(folder, parsed.workspaceDir),
+    gcp: { ...parsed.gcp, keyFile: parsed.gcp.keyFile ? resolvePath(folder, parsed.gcp.keyFile) : '' },
+  };
+  return { inputs: resolved, workshop: settings.data!, file };
+}
+
+function tokenProblems(data: Record<string, unknown>): string[] {
+  const problems: string[] = [];
+  const look = (section: Record<string, unknown>, prefix: string): void => {
+    for (const key of Object.keys(section)) {
+      if (TOKEN_KEY.test(key)) {
+        problems.push(`${prefix}${key}: a token does not belong in this file (files get shared and committed); remove it and export GITHUB_TOKEN in your shell instead`);
+      }
+    }
+  };
+  look(data, '');
+  for (const [key, value] of Object.entries(data)) if (isRecord(value)) look(value, `${key}.`);
+  return problems;
+}
+
+function unknownKeyProblems(data: Record<string, unknown>): string[] {
+  const problems: string[] = [];
+  const check = (section: Record<string, unknown>, prefix: string, known: readonly string[]): void => {
+    for (const key of Object.keys(section)) {
+      if (TOKEN_KEY.test(key) || known.includes(key)) continue;
+      problems.push(`${prefix}${key}: unknown key (known here: ${known.join(', ')})`);
+    }
+  };
+  check(data, '', KNOWN_KEYS['']!);
+  for (const section of ['github', 'gcp', 'clusters', 'workshop']) {
+    const value = data[section];
+    if (isRecord(value)) check(value, `${section}.`, KNOWN_KEYS[section]!);
+  }
+  return problems;
+}
+
+function resolvePath(folder: string, value: string): string {
+  if (value === '~' || value.startsWith('~/')) return path.join(homedir(), value.slice(1));
+  return path.resolve(folder, value);
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
