@@ -1,0 +1,153 @@
+/**
+ * The checks run before every push (and by `lab validate DIR`), so a mistake is caught on the
+ * person's machine instead of as a Flux error minutes later:
+ *  - schema: every YAML manifest validates against the shipped CRD schemas (schema-validate.ts);
+ *  - kustomize: `kubectl kustomize` builds every top-level kustomization folder;
+ *  - secret: nothing secret is about to be committed (secret-scan.ts).
+ */
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { parseAllDocuments } from 'yaml';
+import { CommandError, type Runner } from '../run/runner';
+import { loadCrdBundle } from './crd-bundle';
+import { createManifestValidator, type ManifestValidator } from './schema-validate';
+import { scanText, type SecretSource } from './secret-scan';
+
+export type GuardProblemKind = 'yaml' | 'schema' | 'kustomize' | 'secret';
+
+export interface GuardProblem {
+  /** Repository-relative path (a folder for kustomize problems). */
+  file: string;
+  kind: GuardProblemKind;
+  message: string;
+}
+
+export interface GuardResult {
+  ok: boolean;
+  problems: GuardProblem[];
+}
+
+export interface GuardOptions {
+  runner: Runner;
+  /** kubectl to run `kubectl kustomize` with (name or path). Default `kubectl`. */
+  kubectl?: string;
+  /** Registered secret values: a masker or the values themselves. */
+  secrets?: SecretSource | readonly string[];
+  /** Path of crd-schemas.json; default: the one the app ships. */
+  bundlePath?: string;
+  signal?: AbortSignal;
+}
+
+/** Folders never part of the repository's content. */
+const SKIPPED_DIRS = new Set(['.git', 'node_modules']);
+const KUSTOMIZATION_FILES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
+/** Larger files are not manifests; reading them would only slow the push down. */
+const MAX_SCANNED_BYTES = 5 * 1024 * 1024;
+
+let sharedValidator: { bundlePath: string | undefined; validator: ManifestValidator } | undefined;
+
+function validatorFor(bundlePath: string | undefined): ManifestValidator {
+  // Compiled schemas are cached inside the validator: reuse it across runs.
+  if (!sharedValidator || sharedValidator.bundlePath !== bundlePath) {
+    sharedValidator = { bundlePath, validator: createManifestValidator(loadCrdBundle(bundlePath)) };
+  }
+  return sharedValidator.validator;
+}
+
+export async function runGuards(repoDir: string, options: GuardOptions): Promise<GuardResult> {
+  const files = await listFiles(repoDir);
+  const problems: GuardProblem[] = [];
+  const validator = validatorFor(options.bundlePath);
+  for (const file of files) {
+    const text = await readText(path.join(repoDir, file));
+    if (text === undefined) continue;
+    for (const message of scanText(file, text, options.secrets ?? [])) problems.push({ file, kind: 'secret', message });
+    if (/\.ya?ml$/.test(file)) problems.push(...manifestProblems(file, text, validator));
+  }
+  problems.push(...(await kustomizeProblems(repoDir, files, options)));
+  return { ok: problems.length === 0, problems };
+}
+
+/** One line per problem, as `lab validate` prints them. */
+export function formatProblem(problem: GuardProblem): string {
+  return `${problem.file}: ${problem.message}`;
+}
+
+async function listFiles(root: string, rel = ''): Promise<string[]> {
+  const entries = await fs.readdir(path.join(root, rel), { withFileTypes: true });
+  const out: string[] = [];
+  for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
+    const child = rel ? `${rel}/${entry.name}` : entry.name;
+    if (entry.isDirectory()) {
+      if (!SKIPPED_DIRS.has(entry.name)) out.push(...(await listFiles(root, child)));
+    } else if (entry.isFile()) {
+      out.push(child);
+    }
+  }
+  return out;
+}
+
+async function readText(file: string): Promise<string | undefined> {
+  const stat = await fs.stat(file);
+  if (stat.size > MAX_SCANNED_BYTES) return undefined;
+  const data = await fs.readFile(file);
+  if (data.includes(0)) return undefined;
+  return data.toString('utf8');
+}
+
+function manifestProblems(file: string, text: string, validator: ManifestValidator): GuardProblem[] {
+  const problems: GuardProblem[] = [];
+  for (const doc of parseAllDocuments(text)) {
+    if (doc.errors.length > 0) {
+      problems.push(...doc.errors.map((e) => ({ file, kind: 'yaml' as const, message: e.message.split('\n')[0]! })));
+      continue;
+    }
+    const value: unknown = doc.toJS();
+    if (value === null || value === undefined) continue;
+    // YAML that is not a Kubernetes object (Helm values, CI config) is not ours to judge.
+    if (typeof value === 'object' && !Array.isArray(value) && !('apiVersion' in value) && !('kind' in value)) continue;
+    for (const message of validator.validate(value)) problems.push({ file, kind: 'schema', message });
+  }
+  return problems;
+}
+
+/**
+ * Builds each kustomization folder that no other kustomization includes: together they cover
+ * every folder, and included ones are built as part of their parent.
+ */
+async function kustomizeProblems(repoDir: string, files: string[], options: GuardOptions): Promise<GuardProblem[]> {
+  const configs = files.filter((f) => KUSTOMIZATION_FILES.includes(path.posix.basename(f)));
+  const folders = new Set(configs.map((f) => path.posix.dirname(f)));
+  const included = new Set<string>();
+  for (const config of configs) {
+    const folder = path.posix.dirname(config);
+    let resources: unknown;
+    try {
+      resources = (parseAllDocuments(await fs.readFile(path.join(repoDir, config), 'utf8'))[0]?.toJS() as { resources?: unknown } | undefined)?.resources;
+    } catch {
+      continue;
+    }
+    if (!Array.isArray(resources)) continue;
+    for (const entry of resources) {
+      if (typeof entry !== 'string') continue;
+      const target = path.posix.normalize(path.posix.join(folder, entry));
+      if (folders.has(target)) included.add(target);
+    }
+  }
+  const problems: GuardProblem[] = [];
+  for (const folder of [...folders].filter((f) => !included.has(f)).sort()) {
+    try {
+      await options.runner.run({ argv: [options.kubectl ?? 'kubectl', 'kustomize', folder === '.' ? '.' : folder], cwd: repoDir, signal: options.signal, timeoutMs: 60_000 });
+    } catch (error) {
+      if (!(error instanceof CommandError)) throw error;
+      if (error.cancelled) throw error;
+      if (error.code === 'ENOENT') {
+        problems.push({ file: folder, kind: 'kustomize', message: `cannot build: ${error.message.split('\n')[0]}` });
+        break;
+      }
+      const why = (error.stderr.trim() || error.message).split('\n').slice(-5).join(' | ');
+      problems.push({ file: folder, kind: 'kustomize', message: `kubectl kustomize failed: ${why}` });
+    }
+  }
+  return problems;
+}
