@@ -1,13 +1,14 @@
 import { join } from 'node:path';
 import { readCrdFiles } from '../kube/crd-files.js';
 import type { KubeObject } from '../kube/types.js';
+import { CRD_ROOT } from '../shared-dir.js';
 
 /**
  * The Crossplane packages the simulator knows: which CRDs each installs. Only the upjet GCP
  * family is simulated; any other well-formed package installs and becomes healthy with no CRDs.
  */
 
-export const CRD_ROOT = '/work/shared/crds';
+export { CRD_ROOT };
 
 /** Crossplane v2's CRD rule on `spec.package` (no default registry any more). */
 const FULLY_QUALIFIED = /^[^./]+(\.[^./]+)+(\/[^/:@]+)+(:[^:@]+(@sha256.+)?|@sha256.+)$/;
@@ -39,7 +40,7 @@ export function parsePackage(pkg: string): PackageRef {
   return { registry, repository, name: repository.split('/').pop() ?? repository, tag };
 }
 
-/** Files of /work/shared/crds/provider-upjet-gcp each upjet GCP package installs (cluster-scoped kinds). */
+/** Files of the shared crds/provider-upjet-gcp each upjet GCP package installs (cluster-scoped kinds). */
 const UPJET_GCP_CRDS: Record<string, string[]> = {
   'provider-family-gcp': ['gcp.upbound.io_providerconfigs.yaml', 'gcp.upbound.io_providerconfigusages.yaml'],
   'provider-gcp-container': ['container.gcp.upbound.io_clusters.yaml', 'container.gcp.upbound.io_nodepools.yaml'],
