@@ -40,6 +40,8 @@ export interface ChartContext {
   ownerLabels: Record<string, string>;
   /** Runs when the cluster's controllers stop (world shutdown, cluster deleted). */
   onStop(cleanup: () => void | Promise<void>): void;
+  /** Called with true when the `controller-crash` fault takes the cluster's controllers down, false when they restart. */
+  onCrash?(listener: (crashed: boolean) => void): void;
   /** Bits of a generated sealing key; the real 4096, tests may lower it to spare the CPU. */
   sealingKeyBits?: number;
 }
@@ -100,6 +102,7 @@ const builtinCharts: Record<string, BuiltinChart> = {
       crashRecoveryMs: 30_000 * ctx.clock.scale,
     });
     ctx.onStop(() => controller.close());
+    ctx.onCrash?.((crashed) => controller.setFault('controller-crash', crashed));
   },
   crossplane: (ctx) => {
     installCrds(ctx.store, 'crossplane');

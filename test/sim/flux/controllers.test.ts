@@ -183,14 +183,19 @@ describe('simulated Flux controllers', () => {
 
   it('stops reconciling while crashed by the controller-crash fault, then catches up', async () => {
     const logsUrl = `${kube.url}/api/v1/namespaces/flux-system/services/kustomize-controller/proxy/logs`;
+    const certUrl = `${kube.url}/api/v1/namespaces/kube-system/services/sealed-secrets-controller/proxy/v1/cert.pem`;
+    expect((await fetch(certUrl)).status).toBe(200);
     expect((await fetch(logsUrl)).status).toBe(200);
     faults.enable('controller-crash');
     try {
       await eventually(async () => ((await fetch(logsUrl)).status === 503 ? true : undefined), 20_000, 'the crash');
+      // The sealed-secrets controller installed by the chart goes down with them.
+      expect((await fetch(certUrl)).status).toBe(503);
       // Requested while down: handled only once the controllers are back.
       const handled = await requestReconcile(KUSTOMIZATION, 'apps');
       expect(handled).toBeTruthy();
       expect((await fetch(logsUrl)).status).toBe(200);
+      expect((await fetch(certUrl)).status).toBe(200);
     } finally {
       faults.disable('controller-crash');
     }

@@ -79,6 +79,16 @@ export function startFluxControllers(options: FluxControllerOptions): FluxContro
   const kubectl = join(options.kubeToolsDir ?? process.env.LAB_KUBE_TOOLS ?? join(repoRoot(), '.cache', 'kube-tools'), 'kubectl');
   const logLines: FluxLogLine[] = [];
   const cleanups: Array<() => void | Promise<void>> = [];
+  const crashListeners: Array<(crashed: boolean) => void> = [];
+  const notifyCrash = (on: boolean): void => {
+    for (const listener of crashListeners) {
+      try {
+        listener(on);
+      } catch {
+        // One workload failing to crash must not keep the others up.
+      }
+    }
+  };
   const running = new Map<string, Promise<void>>();
   const dirty = new Set<string>();
   /** Bumped per key on every reconcile, so an older interval timer knows it was superseded. */
@@ -106,6 +116,7 @@ export function startFluxControllers(options: FluxControllerOptions): FluxContro
     },
     enqueue: (kind, namespace, name) => enqueue(kind, namespace, name),
     onStop: (cleanup) => void cleanups.push(cleanup),
+    onCrash: (listener) => void crashListeners.push(listener),
   };
 
   const handlerOf = (kind: string): KindHandler | undefined => HANDLERS.find((h) => h.kind === kind);
@@ -246,9 +257,11 @@ export function startFluxControllers(options: FluxControllerOptions): FluxContro
       if (on && !crashNoticed) {
         crashNoticed = true;
         crashed = true;
+        notifyCrash(true);
         clock.after(CRASH_DOWNTIME).then(
           () => {
             crashed = false;
+            notifyCrash(false);
             enqueueAll();
           },
           () => undefined,

@@ -91,6 +91,7 @@ export async function reconcileHelmRelease(rt: ControllerRuntime, object: KubeOb
     release: { name: releaseName, namespace, targetNamespace, chart: chartSpec.chart, version, values },
     ownerLabels: { 'app.kubernetes.io/managed-by': 'Helm', 'helm.toolkit.fluxcd.io/name': name, 'helm.toolkit.fluxcd.io/namespace': namespace },
     onStop: rt.onStop,
+    onCrash: rt.onCrash,
   };
 
   if (last && last.status === 'deployed' && last.chartName === chartSpec.chart && last.chartVersion === version && last.configDigest === configDigest) {

@@ -22,6 +22,7 @@ export interface ControllerRuntime {
   /** Asks for a reconcile of the object now (e.g. the source of a Kustomization whose artifact is gone). */
   enqueue(kind: string, namespace: string, name: string): void;
   onStop(cleanup: () => void | Promise<void>): void;
+  onCrash(listener: (crashed: boolean) => void): void;
 }
 
 /** When to look again, in real-world seconds (the runtime scales them); undefined: only on change. */
