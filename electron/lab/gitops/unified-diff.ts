@@ -32,12 +32,13 @@ function diffOps(a: string[], b: string[]): Op[] {
       ops.push({ type: ' ', line: a[i]! });
       i++;
       j++;
-    } else if (j < m && (i === n || lcs[i]![j + 1]! >= lcs[i + 1]![j]!)) {
-      ops.push({ type: '+', line: b[j]! });
-      j++;
-    } else {
+    } else if (i < n && (j === m || lcs[i + 1]![j]! >= lcs[i]![j + 1]!)) {
+      // Removals before additions, as diff(1) prints a replaced line.
       ops.push({ type: '-', line: a[i]! });
       i++;
+    } else {
+      ops.push({ type: '+', line: b[j]! });
+      j++;
     }
   }
   return ops;
