@@ -153,6 +153,22 @@ describe('fake flux CLI', () => {
     expect(gone.stderr).toContain('configmaps "hello" not found');
   });
 
+  it('installs a HelmRelease from Git and reconciles it with its source', async () => {
+    const release = [
+      'apiVersion: source.toolkit.fluxcd.io/v1\nkind: HelmRepository\nmetadata:\n  name: boutique\n  namespace: flux-system\nspec:\n  interval: 1h\n  url: https://example.github.io/charts\n',
+      'apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: onlineboutique\n  namespace: flux-system\nspec:\n  interval: 10m\n  targetNamespace: demo\n  releaseName: onlineboutique\n  install:\n    createNamespace: true\n  chart:\n    spec:\n      chart: onlineboutique\n      version: 0.10.3\n      sourceRef:\n        kind: HelmRepository\n        name: boutique\n',
+    ].join('---\n');
+    await pushFiles({ 'clusters/k3d-lab/boutique.yaml': release }, 'add the boutique');
+    expect((await t.exec('flux', ['reconcile', 'ks', 'flux-system', '--with-source'])).code).toBe(0);
+    const reconciled = await t.exec('flux', ['reconcile', 'helmrelease', 'onlineboutique', '--with-source']);
+    expect(reconciled.code).toBe(0);
+    expect(reconciled.stderr).toMatch(/^► annotating HelmRepository boutique in flux-system namespace\n✔ HelmRepository annotated\n◎ waiting for HelmRepository reconciliation\n✔ fetched revision sha256:[0-9a-f]{64}\n► annotating HelmRelease onlineboutique in flux-system namespace\n✔ HelmRelease annotated\n◎ waiting for HelmRelease reconciliation\n✔ applied revision 0\.10\.3\n$/);
+    const listed = await t.exec('flux', ['get', 'helmreleases', '--no-header']);
+    expect(listed.stdout).toBe('onlineboutique\t0.10.3\tFalse\tTrue\tHelm install succeeded for release demo/onlineboutique.v1 with chart onlineboutique@0.10.3\t\n');
+    const svc = await t.sh('kubectl -n demo get service frontend-external -o jsonpath={.spec.type}');
+    expect(svc.stdout).toBe('LoadBalancer');
+  });
+
   it('traces a Flux-managed object back to its Kustomization and GitRepository', async () => {
     const traced = await t.exec('flux', ['trace', 'deployment', 'source-controller', '-n', 'flux-system']);
     expect(traced.code).toBe(0);
@@ -175,7 +191,7 @@ describe('fake flux CLI', () => {
     const all = await t.exec('flux', ['get', 'all']);
     expect(all.code).toBe(0);
     const sections = all.stdout.split('\n\n').filter((s) => s.trim());
-    expect(sections.map((s) => s.split('\n')[1]?.split('/')[0])).toEqual(['gitrepository', 'kustomization']);
+    expect(sections.map((s) => s.split('\n')[1]?.split('/')[0])).toEqual(['gitrepository', 'helmrepository', 'helmrelease', 'kustomization']);
   });
 
   it('diffs a local folder against the cluster (best effort) and exits 1 on changes', async () => {
