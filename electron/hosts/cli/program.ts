@@ -4,7 +4,9 @@
  */
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { formatProblem, runGuards } from '../../lab/gitops/guards';
+import { createRunner } from '../../lab/run/runner';
 import type { HostBackend } from '../backend';
 import type { WebHost, WebHostOptions } from '../web/server';
 import { statusJson, statusTable } from './status-table';
@@ -89,6 +91,18 @@ export function buildProgram(deps: CliDeps): Command {
     .action(async () => {
       const { script } = await withEngine(deps, (engine) => engine.exportScript({}));
       deps.stdout(script.endsWith('\n') ? script : script + '\n');
+    });
+
+  program
+    .command('validate')
+    .argument('<dir>', 'local clone of your GitOps repository')
+    .description('check a GitOps repository as before every push (CRD schemas, kubectl kustomize, secrets); exit 1 on any problem')
+    .action(async (dir: string) => {
+      if (!existsSync(dir)) throw new Error(`no such folder: ${dir}`);
+      // kubectl is found on the PATH of the given environment, as for the lab's own commands.
+      const { problems } = await runGuards(resolve(dir), { runner: createRunner({ baseEnv: deps.env }) });
+      for (const problem of problems) deps.stdout(`${formatProblem(problem)}\n`);
+      if (problems.length > 0) throw new Error(`${problems.length} problem${problems.length === 1 ? '' : 's'} found in ${dir}`);
     });
 
   return program;
