@@ -206,4 +206,19 @@ describe('simulated Flux controllers', () => {
     expect(lines.some((l) => l.controller === 'kustomize-controller' && l.name === 'apps' && l.msg === 'server-side apply completed')).toBe(true);
     expect(lines.some((l) => l.controller === 'kustomize-controller' && l.name === 'after-missing' && /Dependencies do not meet ready condition/.test(l.msg))).toBe(true);
   });
+
+  it('restarted controllers start the installed charts\' workloads again, with the same sealing key', async () => {
+    const certUrl = `${kube.url}/api/v1/namespaces/kube-system/services/sealed-secrets-controller/proxy/v1/cert.pem`;
+    const before = await (await fetch(certUrl)).text();
+    expect(before).toContain('BEGIN CERTIFICATE');
+    await flux.close();
+    flux = startFluxControllers({ store: kube.store, server: kube, clock, faults, clusterId: 'k3d-test', githubGitUrl: github.gitUrl, sealingKeyBits: 2048 });
+    const after = await eventually(async () => {
+      const res = await fetch(certUrl);
+      const text = await res.text();
+      return res.status === 200 && text !== '' ? text : undefined;
+    }, 20_000, 'the certificate to be served again');
+    expect(after).toBe(before);
+    expect(kube.store.list('v1', 'Secret', 'kube-system', 'sealedsecrets.bitnami.com/sealed-secrets-key=active')).toHaveLength(1);
+  });
 });
