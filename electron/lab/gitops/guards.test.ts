@@ -128,6 +128,13 @@ describe('secret guard', () => {
     expect((await guard({ 'values.txt': 'password: something-else\n' }, { secrets: masker })).ok).toBe(true);
   });
 
+  it('refuses a kustomize secretGenerator', async () => {
+    const result = await guard({ 'a/kustomization.yaml': 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nsecretGenerator:\n  - name: grafana\n    literals:\n      - admin-password=hunter22\n' });
+    expect(result.problems.filter((p) => p.kind === 'secret').map(formatProblem)).toEqual([
+      'a/kustomization.yaml: secretGenerator: generated Secrets keep their values in the repository in clear; commit a SealedSecret instead',
+    ]);
+  });
+
   it('lets a SealedSecret and an empty Secret through', async () => {
     const result = await guard({
       'sealed.yaml': 'apiVersion: bitnami.com/v1alpha1\nkind: SealedSecret\nmetadata:\n  name: s\n  namespace: n\nspec:\n  encryptedData:\n    creds: AgBy3i4OJSWK\n',

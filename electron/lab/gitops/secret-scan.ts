@@ -1,6 +1,6 @@
 /**
  * Finds secrets that must never be committed to the GitOps repository: a plain Secret with
- * data, a service-account key JSON, a PEM private key, a GitHub token, or any value the app
+ * data (or a kustomize secretGenerator), a service-account key JSON, a PEM private key, a GitHub token, or any value the app
  * knows to be secret. Messages name what was found, never the secret itself.
  */
 import { parseAllDocuments } from 'yaml';
@@ -49,6 +49,10 @@ function plainSecrets(text: string): string[] {
     }
     if (typeof value !== 'object' || value === null) continue;
     const object = value as Record<string, unknown>;
+    if (object.kind === 'Kustomization' && Array.isArray(object.secretGenerator) && object.secretGenerator.length > 0) {
+      found.push('secretGenerator: generated Secrets keep their values in the repository in clear; commit a SealedSecret instead');
+      continue;
+    }
     if (object.kind !== 'Secret' || typeof object.apiVersion !== 'string' || object.apiVersion !== 'v1') continue;
     const hasValues = ['data', 'stringData'].some((field) => {
       const map = object[field];

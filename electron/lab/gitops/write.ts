@@ -165,10 +165,16 @@ async function readIfExists(file: string): Promise<string | undefined> {
 /** `git status` of the scaffold's paths; the app's own uncommitted writes do not count. */
 async function refuseUncommitted(repoDir: string, files: string[], current: Map<string, string | undefined>, record: ScaffoldRecord, runner: Runner): Promise<void> {
   const { stdout } = await runner.run({ argv: ['git', 'status', '--porcelain=v1', '-z', '--untracked-files=all', '--', ...files], cwd: repoDir });
-  const dirty = stdout
-    .split('\0')
-    .filter((entry) => entry.length > 3)
-    .map((entry) => entry.slice(3))
+  const entries = stdout.split('\0');
+  const changed: string[] = [];
+  for (let i = 0; i < entries.length; i++) {
+    const entry = entries[i]!;
+    if (entry.length <= 3) continue;
+    changed.push(entry.slice(3));
+    // A rename or copy is followed by its source path, which has no status of its own.
+    if (entry[0] === 'R' || entry[0] === 'C') i++;
+  }
+  const dirty = changed
     .filter((file) => {
       const now = current.get(file);
       return !(now !== undefined && record.files[file] === contentHash(now));
