@@ -1,6 +1,5 @@
 import type { KubeObject } from '../kube/types.js';
 import { CliError, StatusLog } from './cli-output.js';
-import { CONTROLLERS } from './components.js';
 import type { KubeClient } from './kube-client.js';
 import { FLUX_NAMESPACE } from './meta.js';
 import { deploymentReady } from './workloads.js';
@@ -80,5 +79,3 @@ export async function check(log: StatusLog, client: KubeClient, pre: boolean): P
   if (!ok) throw new CliError('check failed');
   log.success('all checks passed');
 }
-
-export const CONTROLLER_NAMES = CONTROLLERS.map((c) => c.name);

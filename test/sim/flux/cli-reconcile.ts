@@ -1,4 +1,3 @@
-import type { ToolIo } from '../bin/tool-io.js';
 import type { KubeObject } from '../kube/types.js';
 import { CliError, StatusLog } from './cli-output.js';
 import type { KubeClient } from './kube-client.js';
@@ -92,14 +91,13 @@ export async function reconcileHelmRelease(log: StatusLog, client: KubeClient, n
   log.success(`applied revision ${history?.[0]?.chartVersion ?? ''}`);
 }
 
-export async function setSuspended(io: ToolIo, log: StatusLog, client: KubeClient, ref: Ref, suspend: boolean, wait: WaitSettings): Promise<void> {
+export async function setSuspended(log: StatusLog, client: KubeClient, ref: Ref, suspend: boolean, wait: WaitSettings): Promise<void> {
   const word = ref.kind.toLowerCase();
   await mustGet(client, ref);
   log.action(`${suspend ? 'suspending' : 'resuming'} ${word} ${ref.name} in ${ref.namespace} namespace`);
   await client.mergePatch(ref.apiVersion, ref.kind, ref.namespace, ref.name, { spec: { suspend: suspend ? true : null } });
   log.success(`${word} ${suspend ? 'suspended' : 'resumed'}`);
   if (suspend) return;
-  void io;
   const requested = requestStamp();
   await client.mergePatch(ref.apiVersion, ref.kind, ref.namespace, ref.name, { metadata: { annotations: { [REQUESTED_AT]: requested } } });
   log.waiting(`waiting for ${ref.kind} reconciliation`);

@@ -131,7 +131,7 @@ async function run(argv: string[], io: ToolIo, log: StatusLog): Promise<void> {
       if (!key) throw new CliError(`unknown command "${what}" for "flux ${command}"`);
       if (!name) throw new CliError(`${key === 'kustomization' ? 'Kustomization' : 'HelmRelease'} name is required`);
       const kind = key === 'kustomization' ? KUSTOMIZATION : HELM_RELEASE;
-      return setSuspended(io, log, clientOf(io, args), { ...kind, namespace: namespaceOf(args), name }, command === 'suspend', wait);
+      return setSuspended(log, clientOf(io, args), { ...kind, namespace: namespaceOf(args), name }, command === 'suspend', wait);
     }
     case 'logs':
       return printLogs(io, clientOf(io, args), {

@@ -183,7 +183,7 @@ export function startFluxControllers(options: FluxControllerOptions): FluxContro
 
   /** Kustomizations fed by a GitRepository, and objects that depend on one that just became Ready. */
   function enqueueDependents(changed: KubeObject): void {
-    for (const handler of [HANDLERS[2], HANDLERS[3]] as KindHandler[]) {
+    for (const handler of HANDLERS.filter((h) => h.kind === 'Kustomization' || h.kind === 'HelmRelease')) {
       for (const object of safeList(store, handler.apiVersion, handler.kind)) {
         const spec = (object.spec ?? {}) as { sourceRef?: { kind: string; name: string; namespace?: string }; dependsOn?: Array<{ name: string; namespace?: string }> };
         const ns = object.metadata.namespace ?? 'default';

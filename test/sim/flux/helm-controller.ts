@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import type { KubeObject } from '../kube/types.js';
-import { realDurations } from '../world/durations.js';
 import { installChart } from './charts.js';
 import { conditionsOf, formatGoDuration, HELM_RELEASE, HELM_REPOSITORY, isReady, mergeConditions, nowIso, parseGoDuration, patchStatus, REQUESTED_AT, safeGet, type Condition } from './meta.js';
 import type { ControllerRuntime, ReconcileResult } from './runtime.js';
@@ -116,7 +115,7 @@ export async function reconcileHelmRelease(rt: ControllerRuntime, object: KubeOb
     ]);
     return { requeueAfter: interval };
   }
-  await rt.clock.wait('helmReleaseReady' satisfies keyof typeof realDurations);
+  await rt.clock.wait('helmReleaseReady');
   if (!running.has(key)) {
     running.add(key);
     await installChart(chartContext);

@@ -52,7 +52,7 @@ export class KubeClient {
     let config: Kubeconfig;
     try {
       config = (parse(readFileSync(file, 'utf8')) ?? {}) as Kubeconfig;
-    } catch (error) {
+    } catch {
       throw new KubeClientError(`Kubernetes client initialization failed: stat ${file}: no such file or directory`);
     }
     const name = context ?? config['current-context'];
@@ -80,7 +80,7 @@ export class KubeClient {
         headers: { Accept: 'application/json', ...(this.token ? { Authorization: `Bearer ${this.token}` } : {}), ...(body !== undefined ? { 'Content-Type': contentType } : {}) },
         ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
       });
-    } catch (error) {
+    } catch {
       const url = new URL(`${this.server}${path}`);
       throw new KubeClientError(`Get "${url.origin}${url.pathname}": dial tcp ${url.hostname}:${url.port}: connect: connection refused`);
     }
