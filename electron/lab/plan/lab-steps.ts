@@ -3,6 +3,7 @@
  * honestly: its check reports "not automated yet" and running it fails with a pointer to the
  * commands a person can type, instead of pretending to succeed.
  */
+import { automatedSteps, type StepDeps } from '../steps';
 import { steps as catalogue, type StepInfo } from './catalogue';
 import type { StepDefinition } from './step';
 
@@ -21,6 +22,12 @@ export function manualStep(info: StepInfo): StepDefinition {
   };
 }
 
-export function labSteps(): StepDefinition[] {
-  return catalogue.map(manualStep);
+/**
+ * With `deps`, the automated steps replace their placeholders. They need what only the engine
+ * has: the environment it runs commands with (the Kubernetes client must read the same
+ * KUBECONFIG as kubectl) and its `reportResource`; without them every step stays manual.
+ */
+export function labSteps(deps?: StepDeps): StepDefinition[] {
+  if (!deps) return catalogue.map(manualStep);
+  return catalogue.map((info) => automatedSteps[info.id]?.(info, deps) ?? manualStep(info));
 }
