@@ -34,8 +34,9 @@ describe('scaffoldFiles', () => {
     cleanups.push(tmp.remove);
     const sealed = sealedSecretPaths(inputs);
     const files = scaffoldFiles(inputs, { sealed: { gcpCreds: true, grafana: true } });
+    // The shape kubeseal 0.18 wrote in the tutorial's repository (transcripts/kubeseal.md), ciphertext shortened.
     const sealedSecret = (name: string, ns: string): string =>
-      `apiVersion: bitnami.com/v1alpha1\nkind: SealedSecret\nmetadata:\n  name: ${name}\n  namespace: ${ns}\nspec:\n  encryptedData:\n    creds: AgBy3i4OJSWK+PiTySYZZA==\n  template:\n    metadata:\n      name: ${name}\n      namespace: ${ns}\n`;
+      `apiVersion: bitnami.com/v1alpha1\nkind: SealedSecret\nmetadata:\n  creationTimestamp: null\n  name: ${name}\n  namespace: ${ns}\nspec:\n  encryptedData:\n    creds: AgBy3i4OJSWK+PiTySYZZA==\n  template:\n    data: null\n    metadata:\n      creationTimestamp: null\n      name: ${name}\n      namespace: ${ns}\n`;
     writeTree(tmp.dir, files);
     writeTree(tmp.dir, { [sealed.gcpCreds]: sealedSecret('gcp-creds', 'crossplane-system'), [sealed.grafana]: sealedSecret('kube-prometheus-stack-grafana', 'observability') });
     const result = await runGuards(tmp.dir, { runner, kubectl: kubectlPath() });
