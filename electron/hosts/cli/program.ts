@@ -7,6 +7,8 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { formatProblem, runGuards } from '../../lab/gitops/guards';
 import { createRunner } from '../../lab/run/runner';
+import { doctorJson, formatDoctor } from '../../lab/doctor';
+import { doctorCommand } from '../../lab/doctor/command';
 import type { HostBackend } from '../backend';
 import type { WebHost, WebHostOptions } from '../web/server';
 import { statusJson, statusTable } from './status-table';
@@ -83,6 +85,18 @@ export function buildProgram(deps: CliDeps): Command {
     .action(async (options: { json: boolean }) => {
       const snapshot = await withEngine(deps, (engine) => engine.getSnapshot({}));
       deps.stdout(options.json ? JSON.stringify(statusJson(snapshot), null, 2) + '\n' : statusTable(snapshot));
+    });
+
+  program
+    .command('doctor')
+    .description('check your machine and accounts before the lab (Docker, tools, disk, memory, ports, GitHub, gcloud); exit 1 if a check fails')
+    .option('--config <file>', 'lab.yaml with your inputs (GitHub owner and repository, GCP project)')
+    .option('--json', 'print JSON: { ok, checks: [{ id, title, passed, description, fixes }] }', false)
+    .action(async (options: { config?: string; json: boolean }) => {
+      const outcomes = await doctorCommand({ env: deps.env, ...(options.config ? { configFile: options.config } : {}) });
+      deps.stdout(options.json ? JSON.stringify(doctorJson(outcomes), null, 2) + '\n' : formatDoctor(outcomes));
+      const failures = outcomes.filter((outcome) => !outcome.passed).length;
+      if (failures > 0) throw new Error(`${failures} check${failures === 1 ? '' : 's'} failed`);
     });
 
   program
