@@ -7,6 +7,7 @@ import { startSealedSecretsController } from '../sealed/controller.js';
 import type { Clock } from '../world/clock.js';
 import type { Faults } from '../world/faults.js';
 import { ensureNamespace, putWithStatus, readyDeployment } from './workloads.js';
+import { CRD_ROOT } from '../shared-dir.js';
 
 /**
  * What installing a Helm chart does to a simulated cluster. helm-controller calls `installChart`
@@ -59,7 +60,7 @@ export function onChartInstalled(hook: ChartHook): () => void {
   return () => hooks.delete(hook);
 }
 
-export const CRD_ROOT = '/work/shared/crds';
+export { CRD_ROOT };
 
 function crdsIn(folder: string): KubeObject[] {
   const dir = join(process.env.LAB_SIM_CRDS ?? CRD_ROOT, folder);

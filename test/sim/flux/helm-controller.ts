@@ -95,8 +95,8 @@ export async function reconcileHelmRelease(rt: ControllerRuntime, object: KubeOb
 
   if (last && last.status === 'deployed' && last.chartName === chartSpec.chart && last.chartVersion === version && last.configDigest === configDigest) {
     if (!running.has(key)) {
-      running.add(key);
       await installChart(chartContext);
+      running.add(key);
     }
     write([]);
     return { requeueAfter: interval };
@@ -116,9 +116,11 @@ export async function reconcileHelmRelease(rt: ControllerRuntime, object: KubeOb
     return { requeueAfter: interval };
   }
   await rt.clock.wait('helmReleaseReady');
+  // Marked only once installed: a chart whose install throws is tried again on the next reconcile
+  // instead of being reported as deployed.
   if (!running.has(key)) {
-    running.add(key);
     await installChart(chartContext);
+    running.add(key);
   }
   const revisionNumber = (last?.version ?? 0) + 1;
   const message = `Helm ${action} succeeded for release ${releaseId}.v${revisionNumber} with chart ${chartSpec.chart}@${version}`;
