@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import { conditionState, dependsOn, toResourceStatus } from './status';
+
+const ks = (status: unknown, generation = 2, extra: Record<string, unknown> = {}) => ({
+  apiVersion: 'kustomize.toolkit.fluxcd.io/v1',
+  kind: 'Kustomization',
+  metadata: { name: 'crossplane-provider', namespace: 'flux-system', generation, creationTimestamp: '2026-01-02T03:04:05Z' },
+  spec: { dependsOn: [{ name: 'crossplane-core' }, { name: 'security', namespace: 'other' }], ...extra },
+  status,
+});
+
+describe('object status', () => {
+  it('reads Ready with its message; a condition about an older generation is not a verdict yet', () => {
+    expect(conditionState(ks({ conditions: [{ type: 'Ready', status: 'True', message: 'Applied revision: main@sha1:1', observedGeneration: 2 }] }), 'Ready')).toEqual({ ready: true, message: 'Applied revision: main@sha1:1' });
+    expect(conditionState(ks({ conditions: [{ type: 'Ready', status: 'True', message: 'old', observedGeneration: 1 }] }), 'Ready')).toEqual({ ready: null, message: 'old' });
+    expect(conditionState(ks({ conditions: [{ type: 'Ready', status: 'False', reason: 'DependencyNotReady' }] }), 'Ready')).toEqual({ ready: false, message: 'DependencyNotReady' });
+    expect(conditionState(ks(undefined), 'Ready')).toEqual({ ready: null, message: 'waiting for the Ready condition' });
+  });
+
+  it('turns dependsOn into namespace/name, defaulting to the object\'s namespace', () => {
+    expect(dependsOn(ks(undefined))).toEqual(['flux-system/crossplane-core', 'other/security']);
+  });
+
+  it('builds the ResourceStatus the engine publishes', () => {
+    const status = ks({ conditions: [{ type: 'Ready', status: 'False', message: "dependency 'flux-system/crossplane-core' is not ready" }] }, 2, { suspend: true });
+    expect(toResourceStatus('k3d-crossplane', status)).toEqual({
+      cluster: 'k3d-crossplane', kind: 'Kustomization', namespace: 'flux-system', name: 'crossplane-provider', ready: false,
+      message: "dependency 'flux-system/crossplane-core' is not ready", dependsOn: ['flux-system/crossplane-core', 'other/security'], suspended: true, createdAt: '2026-01-02T03:04:05.000Z',
+    });
+    expect(toResourceStatus('k3d-crossplane', status, 'Ready', true)).toMatchObject({ ready: null, message: 'deleted', deleted: true });
+  });
+});
