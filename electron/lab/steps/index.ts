@@ -1,6 +1,7 @@
 /** The steps whose behaviour is automated, by catalogue id. */
 import { cloneStep } from './clone';
 import type { StepBehaviour } from './deps';
+import { dockerStep } from './docker';
 import { fluxBootstrapStep } from './flux-bootstrap';
 import { fluxPreflightStep } from './flux-preflight';
 import { k3dClusterStep } from './k3d-cluster';
@@ -8,6 +9,7 @@ import { k3dClusterStep } from './k3d-cluster';
 export type { StepDeps } from './deps';
 
 export const automatedSteps: Readonly<Record<string, StepBehaviour>> = {
+  docker: dockerStep,
   'k3d-cluster': k3dClusterStep,
   'flux-preflight': fluxPreflightStep,
   'flux-bootstrap': fluxBootstrapStep,

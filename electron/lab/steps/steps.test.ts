@@ -13,7 +13,7 @@ import { createEngine, type Engine } from '../engine/index';
 import { labSteps } from '../plan/lab-steps';
 import type { StepDefinition } from '../plan/step';
 
-const IDS = ['k3d-cluster', 'flux-preflight', 'flux-bootstrap', 'clone'];
+const IDS = ['docker', 'k3d-cluster', 'flux-preflight', 'flux-bootstrap', 'clone'];
 
 let t: TestWorld;
 let env: Record<string, string>;
@@ -161,5 +161,24 @@ describe('clone', () => {
     expect(pulled, JSON.stringify(pulled.error)).toMatchObject({ status: 'succeeded' });
     expect(argvs(await journal(clean, 'clone'))).toContain(`git -C ${workspace} pull --ff-only`);
     expect(fs.readFileSync(path.join(workspace, 'NOTE.md'), 'utf8')).toBe('hi\n');
+  });
+});
+
+describe('docker', () => {
+  it('is done while the daemon runs; with the daemon down it fails saying what to do', async () => {
+    const up = await freshEngine();
+    expect(await runStep(up, 'docker')).toMatchObject({ status: 'succeeded' });
+    expect(argvs(await journal(up, 'docker'))).toEqual(['docker info']);
+
+    await t.control('/faults', { enable: ['docker-down'] });
+    try {
+      const down = await freshEngine();
+      const failed = await runStep(down, 'docker');
+      expect(failed.status).toBe('failed');
+      expect(failed.error?.message).toContain('Docker is not available: Cannot connect to the Docker daemon');
+      expect(failed.error?.message).toContain('Start Docker');
+    } finally {
+      await t.control('/faults', { disable: ['docker-down'] });
+    }
   });
 });
