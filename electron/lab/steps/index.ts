@@ -4,12 +4,14 @@ import type { StepBehaviour } from './deps';
 import { dockerStep } from './docker';
 import { fluxBootstrapStep } from './flux-bootstrap';
 import { fluxPreflightStep } from './flux-preflight';
+import { githubAccessStep } from './github-access';
 import { k3dClusterStep } from './k3d-cluster';
 
 export type { StepDeps } from './deps';
 
 export const automatedSteps: Readonly<Record<string, StepBehaviour>> = {
   docker: dockerStep,
+  'github-access': githubAccessStep,
   'k3d-cluster': k3dClusterStep,
   'flux-preflight': fluxPreflightStep,
   'flux-bootstrap': fluxBootstrapStep,

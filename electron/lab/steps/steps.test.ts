@@ -13,7 +13,7 @@ import { createEngine, type Engine } from '../engine/index';
 import { labSteps } from '../plan/lab-steps';
 import type { StepDefinition } from '../plan/step';
 
-const IDS = ['docker', 'k3d-cluster', 'flux-preflight', 'flux-bootstrap', 'clone'];
+const IDS = ['docker', 'github-access', 'k3d-cluster', 'flux-preflight', 'flux-bootstrap', 'clone'];
 
 let t: TestWorld;
 let env: Record<string, string>;
@@ -179,6 +179,29 @@ describe('docker', () => {
       expect(failed.error?.message).toContain('Start Docker');
     } finally {
       await t.control('/faults', { disable: ['docker-down'] });
+    }
+  });
+});
+
+describe('github-access', () => {
+  it('accepts the world\'s token for its owner; refuses another owner and a rejected token', async () => {
+    const engine = await freshEngine();
+    const ok = await runStep(engine, 'github-access');
+    expect(ok, JSON.stringify(ok.error)).toMatchObject({ status: 'succeeded', outputs: { login, tokenKind: 'classic', repository: `${login}/devflux`, repositoryExists: 'true' } });
+
+    const other = await freshEngine();
+    await other.setInputs({ inputs: { github: { owner: 'someone-else', repository: 'devflux', personal: true } } });
+    const wrongOwner = await runStep(other, 'github-access');
+    expect(wrongOwner.error?.message).toBe(`The token belongs to ${login}, but github.owner is someone-else: use ${login} as owner, or untick "personal" for an organization.`);
+
+    await t.control('/faults', { enable: ['github-token-rejected'] });
+    try {
+      const rejected = await runStep(await freshEngine(), 'github-access');
+      expect(rejected.status).toBe('failed');
+      expect(rejected.error?.message).toContain('401 Bad credentials');
+      expect(rejected.error?.message).not.toContain(token);
+    } finally {
+      await t.control('/faults', { disable: ['github-token-rejected'] });
     }
   });
 });
