@@ -53,7 +53,7 @@ describe('lab doctor', () => {
     const report = JSON.parse(stdout) as DoctorJson;
     expect(Object.keys(report)).toEqual(['ok', 'checks']);
     expect(report.checks.map((check) => check.id)).toEqual([
-      'docker', 'tool:k3d', 'tool:kubectl', 'tool:flux2', 'tool:kubeseal', 'tool:kustomize', 'tool:helm', 'tool:gcloud',
+      'docker', 'asdf', 'tool:k3d', 'tool:kubectl', 'tool:flux2', 'tool:kubeseal', 'tool:kustomize', 'tool:helm', 'tool:gcloud',
       'disk', 'memory', 'ports', 'github-token', 'github-repository', 'gcloud-auth', 'gcloud-project', 'gcloud-apis', 'gke-auth-plugin',
     ]);
     for (const check of report.checks) {

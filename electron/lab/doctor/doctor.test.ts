@@ -48,10 +48,16 @@ describe('docker check', () => {
 describe('tool checks', () => {
   it('k3d, flux, kubeseal, kubectl, helm and gcloud are at supported versions; kustomize via kubectl', async () => {
     const results = Object.fromEntries(await Promise.all(toolDiagnostics.map(async (d) => [d.id, await d.check(context())] as const)));
-    for (const id of ['tool:k3d', 'tool:flux2', 'tool:kubeseal', 'tool:kubectl', 'tool:helm', 'tool:gcloud', 'tool:kustomize']) {
+    for (const id of ['asdf', 'tool:k3d', 'tool:flux2', 'tool:kubeseal', 'tool:kubectl', 'tool:helm', 'tool:gcloud', 'tool:kustomize']) {
       expect(results[id], id).toMatchObject({ passed: true });
     }
     expect(results['tool:kustomize']!.description).toMatch(/^kubectl \(built-in kustomize\) 5\.7\./);
+  });
+
+  it('asdf older than 0.16 is refused, because its commands differ', async () => {
+    const old: DoctorContext['run'] = async (spec) => ({ exitCode: 0, stdout: 'v0.10.2-7b9a8a7\n', stderr: '', executable: spec.argv[0]!, durationMs: 1 });
+    const asdf = toolDiagnostics.find((d) => d.id === 'asdf')!;
+    expect(await asdf.check({ ...context(), run: old })).toMatchObject({ passed: false, description: expect.stringMatching(/^asdf 0\.10\.2-7b9a8a7 is older than 0\.16\.0/) });
   });
 
   it('a missing tool gets the exact asdf commands', async () => {

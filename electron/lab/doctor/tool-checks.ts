@@ -3,6 +3,7 @@
  * the supported range. Versions are read from each tool's own version command.
  */
 import { CommandError } from '../run/runner';
+import { asdfVersion, MIN_ASDF_VERSION } from '../tools/asdf';
 import { findVersion, satisfies, toolVersions, type AsdfPlugin, type ToolVersionSpec } from '../tools/versions';
 import { failed, passed, type Diagnostic, type DoctorContext } from './types';
 
@@ -66,4 +67,23 @@ function toolDiagnostic(spec: ToolVersionSpec): Diagnostic {
   };
 }
 
-export const toolDiagnostics: Diagnostic[] = toolVersions.map(toolDiagnostic);
+/** The fixes above are asdf commands in the >= 0.16 syntax, so asdf itself comes first. */
+export const asdfPresent: Diagnostic = {
+  id: 'asdf',
+  title: `asdf >= ${MIN_ASDF_VERSION}`,
+  applicable: () => true,
+  async check(ctx) {
+    const install = 'Install asdf >= 0.16 (a single binary): https://asdf-vm.com/guide/getting-started.html';
+    let found: Awaited<ReturnType<typeof asdfVersion>>;
+    try {
+      found = await asdfVersion(ctx.run);
+    } catch (error) {
+      if (error instanceof CommandError) return failed('asdf was not found.', install);
+      throw error;
+    }
+    if (found.modern) return passed(`asdf ${found.version}`);
+    return failed(`asdf ${found.version ?? '(unknown version)'} is older than ${MIN_ASDF_VERSION}: its commands (plugin-add, global) differ from the ones the lab uses.`, install);
+  },
+};
+
+export const toolDiagnostics: Diagnostic[] = [asdfPresent, ...toolVersions.map(toolDiagnostic)];

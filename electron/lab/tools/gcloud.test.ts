@@ -106,7 +106,8 @@ describe('gcloud adapter against the simulated gcloud', () => {
   it('lists clusters as JSON (none yet) and fetches credentials', async () => {
     const { run } = runner();
     expect(await listClusters(run, PROJECT)).toEqual([]);
-    await t.exec('gcloud', ['container', 'clusters', 'create', 'dev-cluster', '--zone=europe-west9-a', `--project=${PROJECT}`, '--async']);
+    // Without --async gcloud waits until the cluster is RUNNING, so it has an endpoint for get-credentials.
+    await t.exec('gcloud', ['container', 'clusters', 'create', 'dev-cluster', '--zone=europe-west9-a', `--project=${PROJECT}`]);
     const clusters = await listClusters(run, PROJECT);
     expect(clusters).toEqual([expect.objectContaining({ name: 'dev-cluster', location: 'europe-west9-a' })]);
     const creds = await getCredentials(run, { cluster: 'dev-cluster', zone: 'europe-west9-a', project: PROJECT });
