@@ -4,7 +4,7 @@ import { allSteps } from '../store';
 import { elapsedMs, formatDuration, formatEstimate, statusLabels } from '../lib/format';
 import { CommandList } from './CommandList';
 import { InputsForm } from './InputsForm';
-import { LiveStatus } from './LiveStatus';
+import { ClusterStatus } from './ClusterStatus';
 import { SecretInput } from './SecretInput';
 import { StepActions } from './StepActions';
 import { StepErrorView } from './StepErrorView';
@@ -74,7 +74,7 @@ export function StepCard() {
       ))}
       <InputsForm key={`inputs-${step.id}`} fields={step.inputs} />
       <CommandList commands={step.commands} />
-      <LiveStatus />
+      <ClusterStatus />
     </main>
   );
 }
