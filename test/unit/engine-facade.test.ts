@@ -6,7 +6,7 @@ import type { LabEvent } from '../../electron/api/contract';
 import { dispatch } from '../../electron/api/dispatch';
 import { createEngine, type CommandRunner, type Engine } from '../../electron/lab/engine/index';
 import { phases, steps as catalogue } from '../../electron/lab/plan/catalogue';
-import { NOT_AUTOMATED_MESSAGE } from '../../electron/lab/plan/lab-steps';
+import { labSteps, NOT_AUTOMATED_MESSAGE } from '../../electron/lab/plan/lab-steps';
 import type { StepDefinition } from '../../electron/lab/plan/step';
 import type { CommandSpec } from '../../electron/lab/run/types';
 
@@ -96,15 +96,15 @@ describe('engine facade: snapshot and inputs', () => {
     expect(bootstrap?.commands[0]?.argv).toContain('--owner=smana');
   });
 
-  it('says honestly that catalogue steps are not automated yet', async () => {
+  it('says honestly that a catalogue step is not automated yet', async () => {
     const { engine, events } = engineWith();
     await engine.start();
-    await engine.runStep({ stepId: 'docker' });
+    await engine.runStep({ stepId: 'tools' });
     await engine.whenIdle();
-    const state = (await engine.getSnapshot({})).steps.docker;
+    const state = (await engine.getSnapshot({})).steps.tools;
     expect(state).toMatchObject({ status: 'failed', error: { message: NOT_AUTOMATED_MESSAGE } });
-    expect(events.filter((e) => e.type === 'step' && e.stepId === 'docker').map((e) => (e.type === 'step' ? e.state.status : ''))).toEqual(['running', 'failed']);
-    expect((await engine.readLog({ stepId: 'docker', offset: 0, maxBytes: 10_000 })).text).toContain(NOT_AUTOMATED_MESSAGE);
+    expect(events.filter((e) => e.type === 'step' && e.stepId === 'tools').map((e) => (e.type === 'step' ? e.state.status : ''))).toEqual(['running', 'failed']);
+    expect((await engine.readLog({ stepId: 'tools', offset: 0, maxBytes: 10_000 })).text).toContain(NOT_AUTOMATED_MESSAGE);
     await expect(engine.readLog({ stepId: 'no-such-step', offset: 0, maxBytes: 10 })).rejects.toThrow(/No step/);
   });
 });
@@ -142,7 +142,8 @@ describe('engine facade: running commands', () => {
 
   it('maps troubleshooting requests to flux commands and streams their output under a run id', async () => {
     const calls: CommandSpec[] = [];
-    const { engine, events } = engineWith({ runner: fakeRunner(calls, () => 'NAME READY\n') });
+    // Manual steps only: the automated ones' start-up checks would run commands through the same fake runner.
+    const { engine, events } = engineWith({ runner: fakeRunner(calls, () => 'NAME READY\n'), steps: labSteps() });
     await engine.start();
     const done = (runId: string) =>
       new Promise<void>((resolve) => {

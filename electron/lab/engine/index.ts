@@ -71,12 +71,19 @@ export interface Engine extends LabBackend {
 export function createEngine(options: EngineOptions = {}): Engine {
   const env = options.env ?? process.env;
   const dataDir = path.resolve(options.dataDir ?? defaultDataDir(env));
-  const steps = options.steps ?? labSteps();
+  const bus = createEventBus();
+  const resources = createResourceBoard();
+  /** Watched objects' statuses (steps' watches, the cloud ledger): kept for snapshots, sent when changed. */
+  const reportResource = (status: ResourceStatus): void => {
+    if (resources.update(status)) bus.emit({ type: 'resource', resource: status });
+  };
+  // The automated steps get the environment commands run with, so the Kubernetes client reads the
+  // same KUBECONFIG as kubectl, and report what they watch to the live status board.
+  const steps = options.steps ?? labSteps({ env, reportResource });
   const masker = options.masker ?? new SecretMasker();
   // The runner masks what it streams with the same masker, so a secret set later is hidden too.
   const runner = options.runner ?? createRunner({ masker, baseEnv: env });
   const journal = options.journal ?? openJournal(dataDir, { masker });
-  const bus = createEventBus();
   const coalescer = createLogCoalescer((event) => bus.emit(event), options.logWindowMs);
   const logs = createStepLogs(path.join(dataDir, 'logs'), options.logCapBytes);
   const store = createStateStore(dataDir);
@@ -87,7 +94,6 @@ export function createEngine(options: EngineOptions = {}): Engine {
     ...cataloguePhases.filter((phase) => stepPhases.has(phase.id)),
     ...[...stepPhases].filter((id) => !cataloguePhases.some((phase) => phase.id === id)).map((id) => ({ id, title: id })),
   ];
-  const resources = createResourceBoard();
   const troubleshootRuns = new Set<string>();
   /** Troubleshooting commands still running, so `close` can stop and await them. */
   const troubleshooting = new Map<string, { controller: AbortController; done: Promise<void> }>();
@@ -282,9 +288,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
       return started;
     },
     whenIdle: () => ready().whenIdle(),
-    reportResource(status) {
-      if (resources.update(status)) bus.emit({ type: 'resource', resource: status });
-    },
+    reportResource,
     async close() {
       if (closed) return;
       const pending = [...troubleshooting.values()];
