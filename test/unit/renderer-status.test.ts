@@ -79,6 +79,24 @@ describe.skipIf(missing !== null)('live status panel in Chromium', () => {
       if (m.type() === 'error' || m.type() === 'warning') problems.push(`console ${m.type()}: ${m.text()}`);
     });
     page.on('pageerror', (e) => problems.push(`page: ${e.message}`));
+    // A stand-in for the browser's Notification API that records what the page asks of it.
+    await page.addInitScript(() => {
+      const w = globalThis as unknown as { __notified: string[]; __permissionAsked: number };
+      w.__notified = [];
+      w.__permissionAsked = 0;
+      class RecordingNotification {
+        static permission = 'default';
+        static async requestPermission(): Promise<string> {
+          w.__permissionAsked += 1;
+          RecordingNotification.permission = 'granted';
+          return 'granted';
+        }
+        constructor(title: string, options?: { body?: string }) {
+          w.__notified.push(`${title}|${options?.body ?? ''}`);
+        }
+      }
+      Object.defineProperty(globalThis, 'Notification', { value: RecordingNotification, configurable: true });
+    });
     await page.goto(host.url);
   });
 
@@ -131,6 +149,19 @@ describe.skipIf(missing !== null)('live status panel in Chromium', () => {
     await page.getByRole('button', { name: 'Run trace' }).click();
     expect(await page.getByRole('alert').filter({ hasText: 'object: use kind/name' }).isVisible()).toBe(true);
     expect(ran.length).toBe(before);
+  });
+
+  it('asks for notification permission only on "Notify me", then notifies when the long step ends', async () => {
+    const asked = () => page.evaluate(() => (globalThis as unknown as { __permissionAsked: number }).__permissionAsked);
+    expect(await asked()).toBe(0);
+    const toggle = page.getByRole('button', { name: 'Notify me' });
+    await toggle.click();
+    await expect.poll(() => toggle.getAttribute('aria-pressed')).toBe('true');
+    expect(await asked()).toBe(1);
+    await page.getByRole('button', { name: 'Run', exact: true }).click();
+    await expect
+      .poll(() => page.evaluate(() => (globalThis as unknown as { __notified: string[] }).__notified), { timeout: 10_000 })
+      .toEqual(['Bootstrap Flux finished|Open GitOps Lab for the next step.']);
   });
 
   it('logged no console errors or warnings', () => {

@@ -5,9 +5,18 @@ import { StepCard } from './StepCard';
 import { Terminal } from './Terminal';
 import { useEffect } from 'react';
 import { allSteps } from '../store';
-import { useLabState } from './lab-context';
+import { trackStats, wantsStats, type LabStats } from '../lib/lab-stats';
+import { useLabContext, useLabState } from './lab-context';
+
+declare global {
+  interface Window {
+    /** Output counters for `npm run bench:ui`; present only with `?stats=1` (see lib/lab-stats). */
+    __labStats?: LabStats;
+  }
+}
 
 export function App() {
+  const { logs } = useLabContext();
   const loadError = useLabState((s) => s.loadError);
   const hasSnapshot = useLabState((s) => s.snapshot !== null);
   const runningTitle = useLabState((s) => allSteps(s.snapshot).find((st) => s.snapshot?.steps[st.id]?.status === 'running')?.title);
@@ -16,6 +25,16 @@ export function App() {
   useEffect(() => {
     document.title = runningTitle ? `${runningTitle} (running) · GitOps Lab` : 'GitOps Lab';
   }, [runningTitle]);
+
+  useEffect(() => {
+    if (!wantsStats(window.location.search)) return;
+    const { stats, stop } = trackStats(logs, () => performance.now());
+    window.__labStats = stats;
+    return () => {
+      stop();
+      delete window.__labStats;
+    };
+  }, [logs]);
   return (
     <div className="app">
       <Header />

@@ -4,6 +4,7 @@ import { useLabContext, useLabState } from './lab-context';
 import { errorMessage } from '../lib/errors';
 import { CloudCost } from './CloudCost';
 import { ExportScript } from './ExportScript';
+import { NotifyToggle } from './NotifyToggle';
 import { useNow } from './useNow';
 
 /** After this long without the host, it was probably stopped rather than briefly unreachable. */
@@ -48,6 +49,7 @@ export function Header() {
         {longOutage ? ' If you stopped "lab serve", start it again and open the new address it prints.' : ''}
       </p>
       <div className="header-actions">
+        <NotifyToggle />
         <ExportScript disabled={!online} />
         <button type="button" disabled={!online || !hasSnapshot || busy} onClick={() => void act(() => api.runAll({}))}>
           Run all
