@@ -10,6 +10,7 @@ import { SearchAddon } from '@xterm/addon-search';
 import { WebLinksAddon } from '@xterm/addon-web-links';
 import '@xterm/xterm/css/xterm.css';
 import { ALL_STREAM } from '../lib/log-book';
+import { TerminalFeed } from '../lib/terminal-feed';
 import { streamLabel } from '../store';
 import { useLabContext, useLabState } from './lab-context';
 
@@ -33,6 +34,7 @@ export function Terminal() {
   const hostRef = useRef<HTMLDivElement>(null);
   const termRef = useRef<XTerm | null>(null);
   const searchRef = useRef<SearchAddon | null>(null);
+  const feedRef = useRef<TerminalFeed | null>(null);
   const activeRef = useRef(active);
 
   useEffect(() => {
@@ -65,6 +67,9 @@ export function Terminal() {
     term.write('\x1b[?25l');
     termRef.current = term;
     searchRef.current = search;
+    // Output reaches xterm in per-frame slices so a flood cannot freeze the window.
+    const feed = new TerminalFeed((text, done) => term.write(text, done), (callback) => requestAnimationFrame(callback));
+    feedRef.current = feed;
 
     const refit = () => {
       if (host.clientWidth > 0 && host.clientHeight > 0) fit.fit();
@@ -73,11 +78,13 @@ export function Terminal() {
     const observer = new ResizeObserver(refit);
     observer.observe(host);
     const offLogs = logs.subscribe((stream, text) => {
-      if (stream === activeRef.current) term.write(text);
+      if (stream === activeRef.current) feed.push(text);
     });
-    term.write(logs.history(activeRef.current));
+    feed.push(logs.history(activeRef.current));
     return () => {
       offLogs();
+      feed.close();
+      feedRef.current = null;
       observer.disconnect();
       term.dispose();
       termRef.current = null;
@@ -95,11 +102,13 @@ export function Terminal() {
     if (activeRef.current === active) return;
     activeRef.current = active;
     const term = termRef.current;
-    if (!term) return;
+    const feed = feedRef.current;
+    if (!term || !feed) return;
+    feed.clear();
     term.reset();
     term.write('\x1b[?25l');
     if (logs.wasTruncated(active)) term.write('\x1b[2m… earlier output dropped to save memory …\x1b[0m\n');
-    term.write(logs.history(active));
+    feed.push(logs.history(active));
   }, [active, logs]);
 
   function show(stream: string): void {
