@@ -3,6 +3,7 @@
  * real engine, web host, console and signals into the program.
  */
 import { join } from 'node:path';
+import { createInterface } from 'node:readline/promises';
 import { createEngine } from '../../lab/engine';
 import { startWebHost } from '../web/server';
 import { openBrowser } from './open-browser';
@@ -36,6 +37,16 @@ const deps: CliDeps = {
   stderr: (text) => process.stderr.write(text),
   openBrowser: (url) => openBrowser(url, (message) => process.stderr.write(`lab: ${message}\n`)),
   waitForShutdown,
+  isTTY: process.stdin.isTTY === true && process.stdout.isTTY === true,
+  columns: process.stdout.columns,
+  async confirm(question) {
+    const rl = createInterface({ input: process.stdin, output: process.stdout });
+    try {
+      return /^y(es)?$/i.test((await rl.question(question)).trim());
+    } finally {
+      rl.close();
+    }
+  },
 };
 
 process.exitCode = await runCli(deps, process.argv.slice(2));

@@ -5,12 +5,15 @@
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import type { ResourceStatus, Snapshot } from '../../api/contract';
+import { LabConfigError, loadLabYaml } from '../../lab/config/lab-yaml';
 import { formatProblem, runGuards } from '../../lab/gitops/guards';
 import { createRunner } from '../../lab/run/runner';
 import { doctorJson, formatDoctor } from '../../lab/doctor';
 import { doctorCommand } from '../../lab/doctor/command';
 import type { HostBackend } from '../backend';
 import type { WebHost, WebHostOptions } from '../web/server';
+import { createProgress, formatElapsed, formatPlan } from './progress';
 import { statusJson, statusTable } from './status-table';
 
 /** The engine as the CLI uses it (see electron/lab/engine). */
@@ -18,6 +21,8 @@ export type CliEngine = HostBackend & {
   /** Loads saved state and re-checks the steps against the world; notices are for the person. */
   start(): Promise<{ notices: string[] }>;
   close(): Promise<void>;
+  /** Resolves when no step runs and none can start (needed by `lab up`). */
+  whenIdle?(): Promise<void>;
 };
 
 export interface CliEngineOptions {
@@ -37,7 +42,24 @@ export interface CliDeps {
   openBrowser(url: string): void;
   /** Resolves when the person asks the server to stop (Ctrl-C). */
   waitForShutdown(): Promise<void>;
+  /** stdin and stdout are a terminal: `lab up` may ask and redraw its progress in place. */
+  isTTY?: boolean;
+  /** Terminal width for the progress lines. */
+  columns?: number;
+  /** Asks a yes/no question on the terminal. */
+  confirm?(question: string): Promise<boolean>;
 }
+
+/** Ends the command with this exit code after printing the message (no usage hint). */
+export class CliExit extends Error {
+  constructor(readonly exitCode: number, message: string) {
+    super(message);
+    this.name = 'CliExit';
+  }
+}
+
+/** Exit code after Ctrl-C, as shells report a process ended by SIGINT. */
+export const INTERRUPTED_EXIT_CODE = 130;
 
 /** Exit code for wrong usage, distinct from 1 (the command ran and failed), as most CLIs do. */
 export const USAGE_EXIT_CODE = 2;
@@ -84,7 +106,16 @@ export function buildProgram(deps: CliDeps): Command {
     .option('--json', 'print JSON: { version, rehearsal, steps: { <id>: { phase, title, status, ... } } }', false)
     .action(async (options: { json: boolean }) => {
       const snapshot = await withEngine(deps, (engine) => engine.getSnapshot({}));
-      deps.stdout(options.json ? JSON.stringify(statusJson(snapshot), null, 2) + '\n' : statusTable(snapshot));
+      deps.stdout(options.json ? JSON.stringify({ ...statusJson(snapshot), resources: snapshot.resources }, null, 2) + '\n' : statusTable(snapshot) + resourcesTable(snapshot.resources));
+    });
+
+  program
+    .command('up')
+    .description('run the whole lab from a lab.yaml: validates the inputs, shows the plan, runs every step not done yet; exit 0 when all succeeded')
+    .requiredOption('--config <file>', 'lab.yaml with your inputs')
+    .option('--yes', 'do not ask for confirmation (needed without a terminal)', false)
+    .action(async (options: { config: string; yes: boolean }) => {
+      await up(deps, options);
     });
 
   program
@@ -132,6 +163,10 @@ export async function runCli(deps: CliDeps, argv: string[]): Promise<number> {
     await program.parseAsync(argv, { from: 'user' });
     return 0;
   } catch (error) {
+    if (error instanceof CliExit) {
+      deps.stderr(`lab: ${error.message}\n`);
+      return error.exitCode;
+    }
     if (error instanceof CommanderError) {
       if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version') return 0;
       return USAGE_EXIT_CODE;
@@ -139,6 +174,98 @@ export async function runCli(deps: CliDeps, argv: string[]): Promise<number> {
     deps.stderr(`lab: ${error instanceof Error ? error.message : String(error)}\n`);
     return 1;
   }
+}
+
+/**
+ * `lab up`: everything that can be refused is refused before the engine touches the world
+ * (exit 2); then the plan, a confirmation, and every step with a live progress display. A second
+ * `lab up` resumes: the engine's start re-checks each step against the world and skips done ones.
+ */
+async function up(deps: CliDeps, options: { config: string; yes: boolean }): Promise<void> {
+  let config;
+  try {
+    config = loadLabYaml(options.config);
+  } catch (error) {
+    if (error instanceof LabConfigError) throw new CliExit(USAGE_EXIT_CODE, `the configuration has problems:\n${error.problems.map((p) => `  ${p}`).join('\n')}`);
+    throw error;
+  }
+  if (!deps.env.GITHUB_TOKEN) {
+    throw new CliExit(USAGE_EXIT_CODE, 'GITHUB_TOKEN: not set. Export your GitHub personal access token in your shell (export GITHUB_TOKEN=...) and run lab up again.');
+  }
+  if (!options.yes && !(deps.isTTY && deps.confirm)) {
+    throw new CliExit(USAGE_EXIT_CODE, 'lab up creates real resources (a GitHub repository, clusters, a billed GKE cluster) and asks first; without a terminal to ask on, pass --yes.');
+  }
+  const stopRequested = deps.waitForShutdown().then(() => 'stop' as const);
+  const engine = deps.createEngine(engineOptions(deps.env));
+  let progressTimer: NodeJS.Timeout | undefined;
+  try {
+    if (!engine.whenIdle) throw new Error('this engine cannot run the whole lab');
+    const set = await engine.setInputs({ inputs: config.inputs });
+    if (!set.ok) throw new CliExit(USAGE_EXIT_CODE, set.issues.map((issue) => `${config.file}: ${issue.message}`).join('\n'));
+    if (deps.env.GRAFANA_ADMIN_PASSWORD) await engine.setSecret({ name: 'GRAFANA_ADMIN_PASSWORD', value: deps.env.GRAFANA_ADMIN_PASSWORD });
+    deps.stdout('Checking what is already done...\n');
+    const { notices } = await engine.start();
+    for (const notice of notices) deps.stderr(`${notice}\n`);
+    const before = await engine.getSnapshot({});
+    const plan = formatPlan(before);
+    deps.stdout(plan.text);
+    if (plan.toRun === 0) {
+      deps.stdout('Every step is already done.\n');
+      printOutcome(deps, before);
+      return;
+    }
+    deps.stdout(`${plan.toRun} step${plan.toRun === 1 ? '' : 's'} to run, about ${formatElapsed(plan.estimateSeconds * 1000)} at most.\n`);
+    if (!options.yes && !(await deps.confirm!('Run them now? [y/N] '))) throw new CliExit(1, 'nothing was run (not confirmed).');
+
+    const titles = Object.fromEntries(before.phases.flatMap((phase) => phase.steps.map((step) => [step.id, step.title])));
+    const progress = createProgress({ tty: deps.isTTY === true, write: deps.stdout, titles, ...(deps.columns ? { columns: deps.columns } : {}) });
+    const unsubscribe = engine.onEvent((event) => progress.onEvent(event));
+    if (deps.isTTY) progressTimer = setInterval(() => progress.tick(), 250);
+    await engine.runAll({});
+    const ended = await Promise.race([engine.whenIdle().then(() => 'idle' as const), stopRequested]);
+    clearInterval(progressTimer);
+    progress.stop();
+    unsubscribe();
+    if (ended === 'stop') {
+      deps.stderr('Cancelling: stopping the running steps...\n');
+      await engine.cancelAll({});
+      throw new CliExit(INTERRUPTED_EXIT_CODE, 'cancelled. Run lab up again to resume: steps already done are skipped.');
+    }
+    printOutcome(deps, await engine.getSnapshot({}));
+  } finally {
+    clearInterval(progressTimer);
+    await engine.close();
+  }
+}
+
+/** Exit 0 only when every step succeeded (or was skipped on purpose); otherwise the first failure with its hint. */
+function printOutcome(deps: CliDeps, snapshot: Snapshot): void {
+  const order = snapshot.phases.flatMap((phase) => phase.steps);
+  const failed = order.filter((step) => snapshot.steps[step.id]?.status === 'failed');
+  const unfinished = order.filter((step) => !['succeeded', 'skipped', 'failed'].includes(snapshot.steps[step.id]?.status ?? 'pending'));
+  if (failed.length > 0) {
+    const lines = failed.map((step) => {
+      const error = snapshot.steps[step.id]!.error;
+      return [`step "${step.id}" (${step.title}) failed: ${error?.message ?? 'unknown error'}`, ...(error?.hint ? [`  hint: ${error.hint}`] : []), ...(error?.command ? [`  command: ${error.command}`] : []), ...(error?.stderrTail ? [`  ${error.stderrTail.trim().split('\n').join('\n  ')}`] : [])].join('\n');
+    });
+    throw new CliExit(1, `${lines.join('\n')}\nFix the cause and run lab up again: steps already done are skipped.`);
+  }
+  if (unfinished.length > 0) {
+    throw new CliExit(1, `not finished: ${unfinished.map((step) => `${step.id} (${snapshot.steps[step.id]?.status ?? 'pending'})`).join(', ')}`);
+  }
+  const shop = order.map((step) => snapshot.steps[step.id]?.outputs?.shopAddress).find(Boolean);
+  deps.stdout(`All ${order.length} steps are done.${shop ? ` The shop is at ${shop}` : ''}\n`);
+}
+
+/** Live resources (Flux objects, managed and cloud resources) below the status table. */
+function resourcesTable(resources: ResourceStatus[]): string {
+  if (resources.length === 0) return '';
+  const rows = resources.map((r) => {
+    const state = r.deleted ? 'deleted' : r.ready === true ? 'Ready' : r.ready === false ? 'NotReady' : 'Unknown';
+    const cost = r.costPerHour !== undefined ? `  ~$${r.costPerHour.toFixed(3)}/h` : '';
+    return `  ${r.cluster}  ${r.kind} ${r.namespace ? `${r.namespace}/` : ''}${r.name}  ${state}${cost}${r.message ? `  ${r.message}` : ''}`;
+  });
+  return `\nResources\n${rows.join('\n')}\n`;
 }
 
 function parsePort(value: string): number {
