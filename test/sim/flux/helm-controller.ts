@@ -13,6 +13,8 @@ interface HelmReleaseSpec {
   releaseName?: string;
   targetNamespace?: string;
   chart?: { spec?: { chart: string; version?: string; sourceRef: { kind: string; name: string; namespace?: string } } };
+  /** A chart published as an OCI artifact, through an OCIRepository (instead of `chart.spec`). */
+  chartRef?: { kind: string; name: string; namespace?: string };
   values?: Record<string, unknown>;
   dependsOn?: Array<{ name: string; namespace?: string }>;
 }
@@ -58,13 +60,21 @@ export async function reconcileHelmRelease(rt: ControllerRuntime, object: KubeOb
       return { requeueAfter: 30 };
     }
   }
-  const chartSpec = spec.chart?.spec;
+  let chartSpec = spec.chart?.spec;
+  if (!chartSpec && spec.chartRef) {
+    const resolved = resolveChartRef(rt, spec.chartRef, namespace);
+    if ('message' in resolved) {
+      write([{ type: 'Ready', status: 'False', reason: 'ArtifactFailed', message: resolved.message }]);
+      return { requeueAfter: 5 };
+    }
+    chartSpec = resolved;
+  }
   if (!chartSpec) {
     write([{ type: 'Ready', status: 'False', reason: 'InvalidChartReference', message: 'could not get chart reference: spec.chart.spec is empty' }]);
     return {};
   }
   const repoNs = chartSpec.sourceRef.namespace ?? namespace;
-  const repo = safeGet(rt.store, HELM_REPOSITORY.apiVersion, chartSpec.sourceRef.kind, repoNs, chartSpec.sourceRef.name);
+  const repo = chartSpec.sourceRef.kind === OCI_REPOSITORY.kind ? safeGet(rt.store, OCI_REPOSITORY.apiVersion, OCI_REPOSITORY.kind, repoNs, chartSpec.sourceRef.name) : safeGet(rt.store, HELM_REPOSITORY.apiVersion, chartSpec.sourceRef.kind, repoNs, chartSpec.sourceRef.name);
   if (!isReady(repo)) {
     write([{ type: 'Ready', status: 'Unknown', reason: 'Progressing', message: `HelmChart '${repoNs}/${repoNs}-${name}' is not ready: latest generation of object has not been reconciled` }]);
     return { requeueAfter: 5 };
@@ -136,4 +146,36 @@ export async function reconcileHelmRelease(rt: ControllerRuntime, object: KubeOb
     { history: [snapshot, ...(status.history ?? []).map((h) => ({ ...h, status: 'superseded' }))].slice(0, 5), lastAttemptedRevision: version, lastAttemptedConfigDigest: configDigest, lastAttemptedGeneration: generation, storageNamespace: targetNamespace, helmChart: `${repoNs}/${repoNs}-${name}` },
   );
   return { requeueAfter: interval };
+}
+
+const OCI_REPOSITORY = { apiVersion: 'source.toolkit.fluxcd.io/v1', kind: 'OCIRepository' } as const;
+
+/**
+ * `spec.chartRef` to an OCIRepository: the chart is the artifact itself, named after the last
+ * segment of its URL, at the tag or semver the source pins. The world has no OCI registry, so
+ * the source is judged stored once it exists, as source-controller would after pulling it.
+ */
+function resolveChartRef(rt: ControllerRuntime, ref: { kind: string; name: string; namespace?: string }, namespace: string): NonNullable<NonNullable<HelmReleaseSpec["chart"]>["spec"]> | { message: string } {
+  const ns = ref.namespace ?? namespace;
+  if (ref.kind !== OCI_REPOSITORY.kind) return { message: `could not get HelmChart object: unsupported chartRef kind '${ref.kind}'` };
+  const source = safeGet(rt.store, OCI_REPOSITORY.apiVersion, OCI_REPOSITORY.kind, ns, ref.name);
+  if (!source) return { message: `could not get HelmChart object: OCIRepository.source.toolkit.fluxcd.io "${ref.name}" not found` };
+  const spec = (source.spec ?? {}) as { url?: string; ref?: { tag?: string; semver?: string } };
+  const version = spec.ref?.tag ?? spec.ref?.semver?.replace(/^[^0-9]*/, '') ?? 'latest';
+  if (!isReady(source)) {
+    const digest = createHash('sha256').update(`${spec.url ?? ''}:${version}`).digest('hex');
+    const message = `stored artifact for digest '${version}@sha256:${digest}'`;
+    patchStatus(rt.store, OCI_REPOSITORY, ns, ref.name, (status, current) => ({
+      ...status,
+      observedGeneration: source.metadata.generation ?? 1,
+      url: `http://source-controller.flux-system.svc.cluster.local./ocirepository/${ns}/${ref.name}/${digest}.tar.gz`,
+      artifact: { digest: `sha256:${digest}`, lastUpdateTime: nowIso(), path: `ocirepository/${ns}/${ref.name}/${digest}.tar.gz`, revision: `${version}@sha256:${digest}`, size: 65536, url: `http://source-controller.flux-system.svc.cluster.local./ocirepository/${ns}/${ref.name}/${digest}.tar.gz` },
+      conditions: mergeConditions(conditionsOf(current), [
+        { type: 'Ready', status: 'True', reason: 'Succeeded', message },
+        { type: 'ArtifactInStorage', status: 'True', reason: 'Succeeded', message },
+      ], source.metadata.generation ?? 1),
+    }));
+  }
+  const chart = (spec.url ?? ref.name).replace(/\/+$/, '').split('/').pop() ?? ref.name;
+  return { chart, version, sourceRef: { kind: OCI_REPOSITORY.kind, name: ref.name, namespace: ns } };
 }
