@@ -160,6 +160,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
       signal,
       dataDir,
       secret: (name) => secrets.get(name as SecretName),
+      registerSecret: (value) => masker.register(value),
       run: (spec, listener) => runCommand(step.id, spec, signal, listener),
       info: (message) => info(step.id, message),
       outputsOf: (id) => scheduler?.outputsOf(id),

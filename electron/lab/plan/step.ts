@@ -11,6 +11,8 @@ export interface StepContext {
   readonly inputs: LabInputs;
   /** Secret values by name; reading one registers it with the masker. */
   secret(name: string): string | undefined;
+  /** Masks a secret the step found itself (a key file's contents) in every later log, journal and error; the engine always provides it. */
+  registerSecret?(value: string): void;
   /** Runs a command through the engine's runner: journaled, masked, logged to this step. */
   run(spec: CommandSpec, listener?: OutputListener): Promise<CommandResult>;
   /** A line of explanation in the step's log (shown in the terminal in another colour). */
