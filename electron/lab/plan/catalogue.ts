@@ -41,6 +41,7 @@ const project = (i: Partial<LabInputs>) => i.gcp?.project || '$PROJECT_ID';
 const zone = (i: Partial<LabInputs>) => i.gcp?.zone || 'europe-west9-a';
 const saName = (i: Partial<LabInputs>) => i.gcp?.serviceAccountName || 'crossplane';
 const saEmail = (i: Partial<LabInputs>) => `${saName(i)}@${project(i)}.iam.gserviceaccount.com`;
+const workspace = (i: Partial<LabInputs>) => i.workspaceDir || repo(i);
 const personal = (i: Partial<LabInputs>) => (i.github?.personal === false ? [] : ['--personal']);
 
 function bootstrapCommand(i: Partial<LabInputs>, context: string, path: string): CommandView {
@@ -105,14 +106,21 @@ export const steps: StepInfo[] = [
     dependsOn: [],
     estimateSeconds: 30,
     inputs: ['gcp.project', 'gcp.keyFile', 'gcp.serviceAccountName'],
-    commands: (i) => [
-      { argv: ['gcloud', 'services', 'enable', 'container.googleapis.com', 'compute.googleapis.com', `--project=${project(i)}`] },
-      { argv: ['gcloud', 'iam', 'service-accounts', 'create', saName(i), `--project=${project(i)}`] },
-      ...['roles/container.admin', 'roles/compute.networkAdmin', 'roles/iam.serviceAccountUser'].map((role) => ({
-        argv: ['gcloud', 'projects', 'add-iam-policy-binding', project(i), `--member=serviceAccount:${saEmail(i)}`, `--role=${role}`],
-      })),
-      { argv: ['gcloud', 'iam', 'service-accounts', 'keys', 'create', 'crossplane.json', `--iam-account=${saEmail(i)}`] },
-    ],
+    commands: (i) =>
+      // With a key file given, nothing runs: the app only checks it is a service-account key.
+      i.gcp?.keyFile
+        ? []
+        : [
+            { argv: ['gcloud', 'services', 'enable', 'container.googleapis.com', 'compute.googleapis.com', `--project=${project(i)}`] },
+            { argv: ['gcloud', 'iam', 'service-accounts', 'create', saName(i), `--project=${project(i)}`] },
+            ...['roles/container.admin', 'roles/compute.networkAdmin', 'roles/iam.serviceAccountUser'].map((role) => ({
+              argv: ['gcloud', 'projects', 'add-iam-policy-binding', project(i), `--member=serviceAccount:${saEmail(i)}`, `--role=${role}`, '--condition=None'],
+            })),
+            {
+              argv: ['gcloud', 'iam', 'service-accounts', 'keys', 'create', 'crossplane.json', `--iam-account=${saEmail(i)}`, `--project=${project(i)}`],
+              note: "the app writes the key into its private data folder (mode 0600), never into the repository",
+            },
+          ],
   },
   {
     id: 'k3d-cluster',
@@ -170,11 +178,13 @@ export const steps: StepInfo[] = [
       'and one overlay per cluster, so both clusters share what they can.',
     dependsOn: ['clone'],
     estimateSeconds: 5,
-    inputs: ['workspaceDir'],
-    commands: () => [
-      { argv: ['git', 'add', '-A'] },
-      { argv: ['git', 'commit', '-m', 'Scaffold the GitOps repository'] },
-      { argv: ['git', 'push', 'origin', 'main'] },
+    inputs: ['workspaceDir', 'gcp.project', 'gcp.zone', 'clusters.k3dName', 'clusters.gkeName'],
+    commands: (i) => [
+      { argv: ['kubectl', 'kustomize', '<folder>'], note: 'the pre-push checks: every kustomization builds, manifests match their schemas, no secret in clear' },
+      { argv: ['git', '-C', workspace(i), 'add', '--', '<scaffold files>'] },
+      { argv: ['git', '-C', workspace(i), 'commit', '-m', 'Scaffold the GitOps repository (GitOps Lab)'] },
+      { argv: ['git', '-C', workspace(i), 'push', 'origin', 'main'], env: ['GITHUB_TOKEN'] },
+      { argv: ['flux', 'reconcile', 'kustomization', 'flux-system', '--with-source', `--context=k3d-${k3d(i)}`] },
     ],
   },
   {
@@ -188,8 +198,10 @@ export const steps: StepInfo[] = [
     estimateSeconds: 45,
     inputs: [],
     commands: (i) => [
-      { argv: ['flux', 'reconcile', 'kustomization', 'flux-system', '--with-source', `--context=k3d-${k3d(i)}`] },
-      { argv: ['flux', 'get', 'helmreleases', '-n', 'kube-system', `--context=k3d-${k3d(i)}`] },
+      {
+        argv: ['flux', 'reconcile', 'kustomization', 'flux-system', '--with-source', `--context=k3d-${k3d(i)}`],
+        note: 'then the app watches HelmRelease kube-system/sealed-secrets until it is Ready',
+      },
     ],
   },
   {
@@ -200,13 +212,13 @@ export const steps: StepInfo[] = [
     dependsOn: ['sealed-secrets'],
     estimateSeconds: 10,
     inputs: [],
-    commands: () => [
+    commands: (i) => [
       {
-        pipeFrom: ['kubectl', 'create', 'secret', 'generic', 'foobar', '-n', 'default', '--dry-run=client', '-o', 'yaml', '--from-literal=foo=bar'],
-        argv: ['kubeseal', '--namespace', 'default', '--format', 'yaml'],
-        note: 'then kubectl apply -f - and check that Secret foobar appears',
+        pipeFrom: ['kubectl', 'create', 'secret', 'generic', 'foobar', '-n', 'default', '--from-literal=foo=bar', '--dry-run=client', '-o', 'yaml'],
+        argv: ['kubeseal', '--format', 'yaml', '--namespace', 'default', `--context=k3d-${k3d(i)}`],
+        note: `piped on into kubectl apply -f - --context=k3d-${k3d(i)}; the app waits for Secret default/foobar`,
       },
-      { argv: ['kubectl', 'get', 'secret', 'foobar', '-n', 'default'] },
+      { argv: ['kubectl', 'delete', 'sealedsecret', 'foobar', '-n', 'default', '--ignore-not-found', `--context=k3d-${k3d(i)}`] },
     ],
   },
   {
@@ -218,13 +230,16 @@ export const steps: StepInfo[] = [
       'reaches Git, a log or the app\'s files.',
     dependsOn: ['test-seal', 'gcp-credentials'],
     estimateSeconds: 10,
-    inputs: ['gcp.keyFile'],
-    commands: () => [
+    inputs: ['gcp.keyFile', 'workspaceDir'],
+    commands: (i) => [
       {
-        pipeFrom: ['kubectl', 'create', 'secret', 'generic', 'gcp-creds', '-n', 'crossplane-system', '--from-file=creds=./crossplane.json', '--dry-run=client', '-o', 'yaml'],
-        argv: ['kubeseal', '--format', 'yaml', '--namespace', 'crossplane-system'],
-        outputFile: 'infrastructure/k3d-crossplane/crossplane/configuration/sealedsecret.yaml',
+        pipeFrom: ['kubectl', 'create', 'secret', 'generic', 'gcp-creds', '-n', 'crossplane-system', `--from-file=creds=${i.gcp?.keyFile || './crossplane.json'}`, '--dry-run=client', '-o', 'yaml'],
+        argv: ['kubeseal', '--format', 'yaml', '--namespace', 'crossplane-system', `--context=k3d-${k3d(i)}`],
+        outputFile: `${workspace(i)}/infrastructure/k3d-${k3d(i)}/crossplane/configuration/sealedsecret.yaml`,
       },
+      { argv: ['git', '-C', workspace(i), 'commit', '-m', 'Add the sealed GCP credentials for Crossplane (GitOps Lab)'], note: 'after the pre-push checks, with the updated kustomization' },
+      { argv: ['git', '-C', workspace(i), 'push', 'origin', 'main'], env: ['GITHUB_TOKEN'] },
+      { argv: ['flux', 'reconcile', 'kustomization', 'flux-system', '--with-source', `--context=k3d-${k3d(i)}`] },
     ],
   },
   {

@@ -6,6 +6,11 @@ import { fluxBootstrapStep } from './flux-bootstrap';
 import { fluxPreflightStep } from './flux-preflight';
 import { githubAccessStep } from './github-access';
 import { k3dClusterStep } from './k3d-cluster';
+import { gcpCredentialsStep } from './gcp-credentials';
+import { scaffoldStep } from './scaffold';
+import { sealGcpCredsStep } from './seal-gcp-creds';
+import { sealedSecretsStep } from './sealed-secrets';
+import { testSealStep } from './test-seal';
 
 export type { StepDeps } from './deps';
 
@@ -16,4 +21,9 @@ export const automatedSteps: Readonly<Record<string, StepBehaviour>> = {
   'flux-preflight': fluxPreflightStep,
   'flux-bootstrap': fluxBootstrapStep,
   clone: cloneStep,
+  'gcp-credentials': gcpCredentialsStep,
+  scaffold: scaffoldStep,
+  'sealed-secrets': sealedSecretsStep,
+  'test-seal': testSealStep,
+  'seal-gcp-creds': sealGcpCredsStep,
 };

@@ -1,0 +1,85 @@
+/**
+ * How a step changes the cluster once its files are in the clone: the pre-push guards (schemas,
+ * kustomize build, secret scan) first, then one commit, a push with the token in the
+ * environment only, then `flux reconcile ... --with-source` so Flux applies it now instead of at
+ * its next interval. A rerun with nothing new commits and pushes nothing.
+ */
+import path from 'node:path';
+import type { LabInputs } from '../../api/inputs';
+import { formatProblem, runGuards } from '../gitops/guards';
+import type { StepContext } from '../plan/step';
+import type { Runner } from '../run/runner';
+import { reconcileKustomization } from '../tools/flux';
+import { add, commit, gitTokenEnv, head, push, remoteHead } from '../tools/git';
+import { k3dContext } from '../tools/k3d';
+import { k3dName, runnerOf } from './deps';
+
+export const BRANCH = 'main';
+
+/** The local clone: the clone step's output, else the workspace folder. */
+export function cloneDir(ctx: StepContext): string {
+  const dir = ctx.outputsOf('clone')?.dir || ctx.inputs.workspaceDir;
+  if (!dir) throw new Error('workspaceDir is empty: choose the folder of your local clone (the Clone step), then retry.');
+  return path.resolve(dir);
+}
+
+export const contextOf = (inputs: Partial<LabInputs>): string => k3dContext(k3dName(inputs));
+
+/** The engine's runner in the shape the gitops modules take: every command is journaled and logged to the step. */
+export const stepRunner = (ctx: StepContext): Runner => ({ run: (spec, listener) => ctx.run(spec, listener) });
+
+/** Values the secret scan must not find in any file: the secrets the person entered, plus the step's own. */
+function knownSecrets(ctx: StepContext, extra: readonly string[]): string[] {
+  return [ctx.secret('GITHUB_TOKEN'), ctx.secret('GRAFANA_ADMIN_PASSWORD'), ...extra].filter((v): v is string => !!v && v.length > 0);
+}
+
+const tokenOptions = (ctx: StepContext) => {
+  const token = ctx.secret('GITHUB_TOKEN');
+  return { ...(token ? { token } : {}), signal: ctx.signal };
+};
+
+/**
+ * The content of `file` on the remote branch, or undefined when it is not there. Fetches first
+ * (only the remote-tracking branch moves), so the answer is the remote's, not the clone's.
+ */
+export async function remoteFile(ctx: StepContext, dir: string, file: string): Promise<string | undefined> {
+  const token = ctx.secret('GITHUB_TOKEN');
+  await ctx.run({ argv: ['git', '-C', dir, 'fetch', 'origin', BRANCH], env: gitTokenEnv(token), signal: ctx.signal });
+  const shown = await ctx.run({ argv: ['git', '-C', dir, 'show', `origin/${BRANCH}:${file}`], okExitCodes: [0, 128] });
+  return shown.exitCode === 0 ? shown.stdout : undefined;
+}
+
+export interface PublishResult {
+  committed: boolean;
+  pushed: boolean;
+}
+
+export interface PublishOptions {
+  message: string;
+  /** Only these files are staged: the person's other changes in the clone stay theirs. */
+  paths: readonly string[];
+  /** Secret values of this step that no file may contain. */
+  extraSecrets?: readonly string[];
+}
+
+export async function publish(ctx: StepContext, dir: string, options: PublishOptions): Promise<PublishResult> {
+  const run = runnerOf(ctx);
+  ctx.info('Checking the repository before committing: schemas, kustomize build, no secret in clear.');
+  const guards = await runGuards(dir, { runner: stepRunner(ctx), secrets: knownSecrets(ctx, options.extraSecrets ?? []), signal: ctx.signal });
+  if (!guards.ok) {
+    throw new Error(`The pre-push checks found ${guards.problems.length} problem(s); nothing was committed:\n${guards.problems.map(formatProblem).join('\n')}`);
+  }
+  await add(run, dir, [...options.paths]);
+  // `diff --cached --quiet` exits 1 when something is staged.
+  const staged = (await ctx.run({ argv: ['git', '-C', dir, 'diff', '--cached', '--quiet'], okExitCodes: [0, 1] })).exitCode === 1;
+  if (staged) await commit(run, dir, options.message);
+  else ctx.info('Nothing new to commit.');
+  const local = await head(run, dir);
+  const remote = await remoteHead(run, dir, BRANCH, tokenOptions(ctx));
+  if (remote === local) return { committed: staged, pushed: false };
+  await push(run, dir, BRANCH, tokenOptions(ctx));
+  const context = contextOf(ctx.inputs);
+  ctx.info(`Asking Flux on ${context} to fetch the new commit now rather than at its next interval.`);
+  await reconcileKustomization(run, 'flux-system', context);
+  return { committed: staged, pushed: true };
+}
