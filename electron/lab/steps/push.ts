@@ -4,6 +4,7 @@
  * environment only, then `flux reconcile ... --with-source` so Flux applies it now instead of at
  * its next interval. A rerun with nothing new commits and pushes nothing.
  */
+import { createHash } from 'node:crypto';
 import path from 'node:path';
 import type { LabInputs } from '../../api/inputs';
 import { formatProblem, runGuards } from '../gitops/guards';
@@ -47,6 +48,29 @@ export async function remoteFile(ctx: StepContext, dir: string, file: string): P
   await ctx.run({ argv: ['git', '-C', dir, 'fetch', 'origin', BRANCH], env: gitTokenEnv(token), signal: ctx.signal });
   const shown = await ctx.run({ argv: ['git', '-C', dir, 'show', `origin/${BRANCH}:${file}`], okExitCodes: [0, 128] });
   return shown.exitCode === 0 ? shown.stdout : undefined;
+}
+
+/**
+ * The remote branch's files as `path -> blob hash` (git's own content hash), after a fetch: lets
+ * a check compare many files with one command and without a checkout.
+ */
+export async function remoteTree(ctx: StepContext, dir: string): Promise<Map<string, string> | undefined> {
+  const token = ctx.secret('GITHUB_TOKEN');
+  await ctx.run({ argv: ['git', '-C', dir, 'fetch', 'origin', BRANCH], env: gitTokenEnv(token), signal: ctx.signal });
+  const listed = await ctx.run({ argv: ['git', '-C', dir, 'ls-tree', '-r', `origin/${BRANCH}`], okExitCodes: [0, 128] });
+  if (listed.exitCode !== 0) return undefined;
+  const tree = new Map<string, string>();
+  for (const line of listed.stdout.split('\n')) {
+    const match = /^\d+ blob ([0-9a-f]+)\t(.+)$/.exec(line);
+    if (match) tree.set(match[2]!, match[1]!);
+  }
+  return tree;
+}
+
+/** The hash git gives a file with this content (`git hash-object`). */
+export function blobHash(content: string): string {
+  const body = Buffer.from(content, 'utf8');
+  return createHash('sha1').update(`blob ${body.length}\0`).update(body).digest('hex');
 }
 
 export interface PublishResult {

@@ -1,17 +1,17 @@
 /**
  * The repository's layout, written into the clone and pushed. Done when the remote branch holds
- * the app's record (`.gitops-lab/scaffold.json`) with the hashes of the files the app would write
- * now, so a rerun neither rewrites nor commits anything. Files the person changed are never
+ * every file the app would write now, with that content, and the app's record
+ * (`.gitops-lab/scaffold.json`), so a rerun neither rewrites nor commits anything. Files the person changed are never
  * overwritten: without a person to ask, the step refuses and names them.
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { LabInputs } from '../../api/inputs';
 import { scaffoldFiles, sealedSecretPaths } from '../gitops/scaffold';
-import { contentHash, SCAFFOLD_RECORD, writeScaffold } from '../gitops/write';
+import { SCAFFOLD_RECORD, writeScaffold } from '../gitops/write';
 import type { StepContext } from '../plan/step';
 import { fromCatalogue, type StepBehaviour } from './deps';
-import { cloneDir, publish, remoteFile, stepRunner } from './push';
+import { blobHash, cloneDir, publish, remoteTree, stepRunner } from './push';
 
 export const SCAFFOLD_COMMIT_MESSAGE = 'Scaffold the GitOps repository (GitOps Lab)';
 
@@ -21,17 +21,15 @@ export function desiredScaffold(dir: string, inputs: LabInputs): Map<string, str
   return scaffoldFiles(inputs, { sealed: { gcpCreds: existsSync(path.join(dir, sealed.gcpCreds)), grafana: existsSync(path.join(dir, sealed.grafana)) } });
 }
 
-/** The files of the desired scaffold the remote record lacks or records with another hash. */
+/**
+ * The desired scaffold files that origin/main lacks or holds with other content (compared by
+ * git blob hash), plus the app's record; undefined when the branch cannot be read.
+ */
 export async function missingOnRemote(ctx: StepContext, dir: string): Promise<string[] | undefined> {
-  const text = await remoteFile(ctx, dir, SCAFFOLD_RECORD);
-  if (text === undefined) return undefined;
-  let recorded: Record<string, string> = {};
-  try {
-    recorded = (JSON.parse(text) as { files?: Record<string, string> }).files ?? {};
-  } catch {
-    return undefined;
-  }
-  return [...desiredScaffold(dir, ctx.inputs)].filter(([file, content]) => recorded[file] !== contentHash(content)).map(([file]) => file);
+  const tree = await remoteTree(ctx, dir);
+  if (!tree) return undefined;
+  const differing = [...desiredScaffold(dir, ctx.inputs)].filter(([file, content]) => tree.get(file) !== blobHash(content)).map(([file]) => file);
+  return tree.has(SCAFFOLD_RECORD) ? differing : [SCAFFOLD_RECORD, ...differing];
 }
 
 /** Writes the scaffold (refusing on conflicts), then guards, commits, pushes and reconciles. */
@@ -48,9 +46,9 @@ export const scaffoldStep: StepBehaviour = (info) => ({
     const dir = cloneDir(ctx);
     if (!existsSync(path.join(dir, '.git'))) return { done: false, detail: `${dir} is not a clone yet` };
     const missing = await missingOnRemote(ctx, dir);
-    if (missing === undefined) return { done: false, detail: `origin/main has no ${SCAFFOLD_RECORD} yet` };
+    if (missing === undefined) return { done: false, detail: `origin/main cannot be read yet` };
     if (missing.length > 0) return { done: false, detail: `origin/main lacks the current version of ${missing.length} scaffold file(s), e.g. ${missing[0]}` };
-    return { done: true, detail: `origin/main holds the scaffold (${SCAFFOLD_RECORD} matches)`, outputs: { dir } };
+    return { done: true, detail: 'origin/main holds every scaffold file as the app writes it', outputs: { dir } };
   },
   async run(ctx) {
     const dir = cloneDir(ctx);

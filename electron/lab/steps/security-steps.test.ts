@@ -171,4 +171,67 @@ describe('from the scaffold to the sealed GCP key', () => {
     expect(again.filter((a) => / (commit|push) |kubeseal |keys create|service-accounts create/.test(a))).toEqual([]);
     expect(await git(['ls-remote', `https://github.com/${login}/devflux.git`, 'refs/heads/main'])).toBe(before);
   }, 120_000);
+
+  it('refuses to overwrite a scaffold file the person changed, and names it', async () => {
+    const edited = 'security/base/sealed-secrets/helmrelease.yaml';
+    const other = path.join(t.workDir, 'edit-clone');
+    await git(['clone', '-q', `https://github.com/${login}/devflux.git`, other]);
+    fs.appendFileSync(path.join(other, edited), '# tuned by hand\n');
+    await git(['-C', other, 'commit', '-qam', 'Tune the release by hand']);
+    await git(['-C', other, 'push', '-q', 'origin', 'main']);
+    const pushed = await git(['ls-remote', `https://github.com/${login}/devflux.git`, 'refs/heads/main']);
+    await git(['-C', workspace, 'pull', '-q', '--ff-only']);
+
+    const engine = await engineOn('lab-data-edit');
+    const refused = await runStep(engine, 'scaffold');
+    expect(refused.status).toBe('failed');
+    expect(refused.error?.message).toContain(`refusing to overwrite files changed outside the app: ${edited}`);
+    expect(fs.readFileSync(path.join(workspace, edited), 'utf8')).toContain('# tuned by hand');
+    expect(await git(['ls-remote', `https://github.com/${login}/devflux.git`, 'refs/heads/main'])).toBe(pushed);
+  }, 120_000);
+
+  it('explains what to do when the organization forbids service-account keys', async () => {
+    await t.control('/faults', { enable: ['sa-key-forbidden'] });
+    try {
+      const engine = await engineOn('lab-data-no-key');
+      const failed = await runStep(engine, 'gcp-credentials');
+      expect(failed.status).toBe('failed');
+      expect(failed.error?.message).toContain('Your organization forbids service-account keys (iam.disableServiceAccountKeyCreation)');
+      expect(failed.error?.message).toContain('gcp.keyFile');
+      expect(fs.readdirSync(path.join(t.workDir, 'lab-data-no-key', 'gcp-key'))).toEqual([]);
+    } finally {
+      await t.control('/faults', { disable: ['sa-key-forbidden'] });
+    }
+  }, 60_000);
+
+  it('refuses a gcp.keyFile that is not a service-account key, without quoting it', async () => {
+    const notAKey = path.join(t.workDir, 'not-a-key.json');
+    fs.writeFileSync(notAKey, JSON.stringify({ type: 'authorized_user', refresh_token: 'rt-very-private' }));
+    const engine = await engineOn('lab-data-bad-key', { gcp: { project, keyFile: notAKey } });
+    const failed = await runStep(engine, 'gcp-credentials');
+    expect(failed.error?.message).toBe(`${notAKey} is not a service-account key (it needs "type": "service_account", "client_email" and "private_key").`);
+    expect(argvs(await journalOf(engine)).filter((a) => a.startsWith('gcloud'))).toEqual([]);
+  });
+});
+
+describe('StepContext.registerSecret', () => {
+  it('masks a value a step found itself in the log of every later command', async () => {
+    const value = 'sa-key-material-0123456789';
+    const step: StepDefinition = {
+      id: 'reads-a-key', phase: 'prepare', title: 'Reads a key', why: 'test', dependsOn: [], estimateSeconds: 1, inputs: [], commands: () => [],
+      check: async () => ({ done: false }),
+      async run(ctx) {
+        ctx.registerSecret?.(value);
+        await ctx.run({ argv: ['node', '-e', `process.stdout.write(${JSON.stringify(value)} + '\\n')`] });
+      },
+    };
+    const engine = createEngine({ dataDir: fs.mkdtempSync(path.join(t.workDir, 'mask-')), env: process.env, steps: [step], logWindowMs: 1 });
+    engines.push(engine);
+    await engine.start();
+    await engine.runStep({ stepId: 'reads-a-key' });
+    await engine.whenIdle();
+    const log = await stepLog(engine, 'reads-a-key');
+    expect(log).toContain('***');
+    expect(log).not.toContain(value);
+  });
 });
