@@ -253,8 +253,10 @@ export const steps: StepInfo[] = [
     estimateSeconds: 120,
     inputs: [],
     commands: (i) => [
-      { argv: ['git', 'push', 'origin', 'main'] },
-      { argv: ['flux', 'reconcile', 'kustomization', 'flux-system', '--with-source', `--context=k3d-${k3d(i)}`] },
+      {
+        argv: ['flux', 'reconcile', 'kustomization', 'flux-system', '--with-source', `--context=k3d-${k3d(i)}`],
+        note: 'then the app watches crossplane-core, crossplane-provider and crossplane-configuration until each is Ready',
+      },
       { argv: ['flux', 'get', 'kustomizations', `--context=k3d-${k3d(i)}`] },
     ],
   },
@@ -269,10 +271,12 @@ export const steps: StepInfo[] = [
     estimateSeconds: 600,
     inputs: ['gcp.project', 'gcp.zone', 'clusters.gkeName', 'clusters.machineType', 'clusters.minNodes', 'clusters.maxNodes', 'clusters.preemptible', 'clusters.dataplaneV2'],
     commands: (i) => [
-      { argv: ['git', 'push', 'origin', 'main'] },
-      { argv: ['flux', 'reconcile', 'kustomization', 'infrastructure-custom-resources', '--with-source', `--context=k3d-${k3d(i)}`] },
+      {
+        argv: ['flux', 'reconcile', 'kustomization', 'infrastructure-custom-resources', '--with-source', `--context=k3d-${k3d(i)}`],
+        note: 'then the app watches the Network, Cluster and NodePool until Crossplane reports them Ready',
+      },
       { argv: ['kubectl', 'get', 'clusters.container.gcp.upbound.io', `--context=k3d-${k3d(i)}`] },
-      { argv: ['gcloud', 'container', 'clusters', 'list', `--project=${project(i)}`, '--format=json'] },
+      { argv: ['gcloud', 'container', 'clusters', 'list', '--format=json', `--project=${project(i)}`] },
     ],
   },
   {
@@ -306,17 +310,22 @@ export const steps: StepInfo[] = [
       'The Grafana password is sealed again with the dev cluster\'s key.',
     dependsOn: ['flux-bootstrap-dev'],
     estimateSeconds: 40,
-    inputs: [],
-    commands: () => [
+    inputs: ['workspaceDir', 'gcp.project', 'gcp.zone', 'clusters.gkeName'],
+    commands: (i) => [
+      { argv: ['flux', 'reconcile', 'kustomization', 'flux-system', '--with-source', `--context=gke_${project(i)}_${zone(i)}_${gke(i)}`], note: 'then the app waits for Kustomization security (the dev cluster\'s Sealed Secrets controller)' },
       {
         pipeFrom: [
-          'kubectl', 'create', 'secret', 'generic', 'kube-prometheus-stack-grafana', '--from-literal=admin-user=admin',
-          '--from-literal=admin-password=$GRAFANA_ADMIN_PASSWORD', '-n', 'observability', '--dry-run=client', '-o', 'yaml',
+          'kubectl', 'create', 'secret', 'generic', 'kube-prometheus-stack-grafana', '-n', 'observability', '--from-literal=admin-user=admin',
+          '--from-literal=admin-password=$GRAFANA_ADMIN_PASSWORD', '--dry-run=client', '-o', 'yaml',
         ],
-        argv: ['kubeseal', '--namespace', 'observability', '--format', 'yaml'],
+        argv: ['kubeseal', '--format', 'yaml', '--namespace', 'observability', `--context=gke_${project(i)}_${zone(i)}_${gke(i)}`],
         env: ['GRAFANA_ADMIN_PASSWORD'],
-        outputFile: 'observability/dev-cluster/kube-prometheus-stack/sealedsecret.yaml',
+        outputFile: `${workspace(i)}/observability/${gke(i)}/kube-prometheus-stack/sealedsecret.yaml`,
+        note: 'the app passes the password in a private temporary file (--from-file=admin-password=FILE), never on the command line; a random one when GRAFANA_ADMIN_PASSWORD is unset',
       },
+      { argv: ['git', '-C', workspace(i), 'commit', '-m', "Seal Grafana's admin login for the dev cluster (GitOps Lab)"], note: 'after the pre-push checks, with the updated kustomization' },
+      { argv: ['git', '-C', workspace(i), 'push', 'origin', 'main'], env: ['GITHUB_TOKEN'] },
+      { argv: ['flux', 'reconcile', 'kustomization', 'flux-system', '--with-source', `--context=gke_${project(i)}_${zone(i)}_${gke(i)}`] },
     ],
   },
   {
@@ -328,9 +337,12 @@ export const steps: StepInfo[] = [
       'address from a Google load balancer.',
     dependsOn: ['reseal-grafana'],
     estimateSeconds: 240,
-    inputs: [],
+    inputs: ['gcp.project', 'gcp.zone', 'clusters.gkeName'],
     commands: (i) => [
-      { argv: ['flux', 'reconcile', 'kustomization', 'flux-system', '--with-source', `--context=gke_${project(i)}_${zone(i)}_${gke(i)}`] },
+      {
+        argv: ['flux', 'reconcile', 'kustomization', 'flux-system', '--with-source', `--context=gke_${project(i)}_${zone(i)}_${gke(i)}`],
+        note: 'then the app watches security, observability and apps until each is Ready, and the Service until it has an address',
+      },
       {
         argv: ['kubectl', 'get', 'svc', '-n', 'demo', 'frontend-external', '-o', "jsonpath={.status.loadBalancer.ingress[0].ip}", `--context=gke_${project(i)}_${zone(i)}_${gke(i)}`],
       },

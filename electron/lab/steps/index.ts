@@ -11,6 +11,12 @@ import { scaffoldStep } from './scaffold';
 import { sealGcpCredsStep } from './seal-gcp-creds';
 import { sealedSecretsStep } from './sealed-secrets';
 import { testSealStep } from './test-seal';
+import { crossplaneStep } from './crossplane';
+import { gkeClusterStep } from './gke-cluster';
+import { gkeCredentialsStep } from './gke-credentials';
+import { fluxBootstrapDevStep } from './flux-bootstrap-dev';
+import { resealGrafanaStep } from './reseal-grafana';
+import { appsStep } from './apps';
 
 export type { StepDeps } from './deps';
 
@@ -26,4 +32,10 @@ export const automatedSteps: Readonly<Record<string, StepBehaviour>> = {
   'sealed-secrets': sealedSecretsStep,
   'test-seal': testSealStep,
   'seal-gcp-creds': sealGcpCredsStep,
+  crossplane: crossplaneStep,
+  'gke-cluster': gkeClusterStep,
+  'gke-credentials': gkeCredentialsStep,
+  'flux-bootstrap-dev': fluxBootstrapDevStep,
+  'reseal-grafana': resealGrafanaStep,
+  apps: appsStep,
 };

@@ -1,0 +1,110 @@
+/**
+ * Crossplane and its GCP providers on the local cluster, installed by Flux from the repository:
+ * Kustomizations crossplane-core -> crossplane-provider -> crossplane-configuration, each
+ * waiting for the previous one (dependsOn). Done when all three are Ready, asked of the API
+ * server. Running it asks Flux to fetch the repository now, then watches the chain; every Flux
+ * object's status goes to the live board, so the dependsOn graph shows which link waits and why
+ * (`dependency ... is not ready`, `cannot get credentials`, ...).
+ *
+ * Also the helpers the other cloud steps share: kube targets, the dev cluster's context, and
+ * waiting for a list of Kustomizations in order.
+ */
+import type { LabInputs } from '../../api/inputs';
+import type { KubeTarget } from '../kube/config';
+import { hasContext } from '../kube/config';
+import { watchFluxObjects } from '../kube/flux-objects';
+import { readObject } from '../kube/read';
+import { conditionState } from '../kube/status';
+import { waitForCondition } from '../kube/wait';
+import type { StepContext } from '../plan/step';
+import { reconcileKustomization } from '../tools/flux';
+import { k3dContext } from '../tools/k3d';
+import { DEFAULT_READY_TIMEOUT_MS, fromCatalogue, k3dName, runnerOf, type StepBehaviour, type StepDeps } from './deps';
+
+export const CROSSPLANE_CHAIN = ['crossplane-core', 'crossplane-provider', 'crossplane-configuration'] as const;
+
+export const kustomizationRef = (name: string) => ({ apiVersion: 'kustomize.toolkit.fluxcd.io/v1', kind: 'Kustomization', namespace: 'flux-system', name }) as const;
+
+export const gkeName = (inputs: Partial<LabInputs>): string => inputs.clusters?.gkeName || 'dev-cluster';
+
+/** The context `gcloud container clusters get-credentials` writes: gke_PROJECT_ZONE_NAME. */
+export function gkeContext(inputs: Partial<LabInputs>): string {
+  const project = inputs.gcp?.project;
+  if (!project) throw new Error('gcp.project is empty: enter your Google Cloud project id.');
+  return `gke_${project}_${inputs.gcp?.zone || 'europe-west9-a'}_${gkeName(inputs)}`;
+}
+
+export const localContext = (inputs: Partial<LabInputs>): string => k3dContext(k3dName(inputs));
+
+export const targetOf = (context: string, deps: StepDeps): KubeTarget => ({ context, ...(deps.env ? { env: deps.env } : {}) });
+
+/** Whether every named Kustomization is Ready; the detail names the first that is not. */
+export async function kustomizationsReady(target: KubeTarget, names: readonly string[]): Promise<{ ready: boolean; detail: string }> {
+  if (!hasContext(target)) return { ready: false, detail: `The kubeconfig has no context ${target.context} yet` };
+  for (const name of names) {
+    const object = await readObject(target, kustomizationRef(name));
+    if (!object) return { ready: false, detail: `Kustomization flux-system/${name} does not exist on ${target.context} yet` };
+    const state = conditionState(object, 'Ready');
+    if (state.ready !== true) return { ready: false, detail: `Kustomization flux-system/${name} is not Ready on ${target.context}: ${state.message}` };
+  }
+  return { ready: true, detail: `Kustomizations ${names.join(', ')} are Ready on ${target.context}` };
+}
+
+/**
+ * While `work` runs, every Kustomization and HelmRelease of the cluster is reported to the live
+ * board (the whole dependsOn graph, not only the object being waited for).
+ */
+export async function withFluxBoard<T>(target: KubeTarget, deps: StepDeps, work: () => Promise<T>): Promise<T> {
+  const report = deps.reportResource;
+  const board = report ? await watchFluxObjects(target, report).catch(() => undefined) : undefined;
+  try {
+    return await work();
+  } finally {
+    board?.stop();
+  }
+}
+
+/**
+ * Waits for each Kustomization in order (the dependsOn chain), saying in the step's log each
+ * time one changes; a timeout fails with that object's own last message.
+ */
+export async function waitKustomizations(ctx: StepContext, deps: StepDeps, context: string, names: readonly string[], timeoutMs = deps.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS): Promise<void> {
+  for (const name of names) {
+    let said = '';
+    const ready = await waitForCondition({
+      kubeconfigContext: context,
+      ...(deps.env ? { env: deps.env } : {}),
+      ...kustomizationRef(name),
+      timeoutMs,
+      signal: ctx.signal,
+      onStatus: (status) => {
+        deps.reportResource?.(status);
+        const line = `${name}: ${status.ready === true ? 'Ready' : 'waiting'}${status.message ? ` - ${status.message}` : ''}`;
+        if (status.ready !== true && line !== said) ctx.info(line);
+        said = line;
+      },
+    });
+    ctx.info(`${name} is Ready: ${ready.message}`);
+  }
+}
+
+export const crossplaneStep: StepBehaviour = (info, deps) => ({
+  ...fromCatalogue(info),
+  async check(ctx) {
+    const context = localContext(ctx.inputs);
+    const { ready, detail } = await kustomizationsReady(targetOf(context, deps), CROSSPLANE_CHAIN);
+    return ready ? { done: true, detail, outputs: { context } } : { done: false, detail };
+  },
+  async run(ctx) {
+    const context = localContext(ctx.inputs);
+    const run = runnerOf(ctx);
+    await withFluxBoard(targetOf(context, deps), deps, async () => {
+      ctx.info(`Asking Flux on ${context} to fetch the repository now rather than at its next interval.`);
+      await reconcileKustomization(run, 'flux-system', context);
+      ctx.info('Flux now installs Crossplane, then the GCP providers, then their configuration, each after the previous one is ready.');
+      await waitKustomizations(ctx, deps, context, CROSSPLANE_CHAIN);
+      await run({ argv: ['flux', 'get', 'kustomizations', `--context=${context}`] });
+    });
+    return { context };
+  },
+});

@@ -1,0 +1,208 @@
+/**
+ * The GKE dev cluster, created by Crossplane from three objects in Git: Network, Cluster and
+ * NodePool. Done when gcloud lists the cluster as RUNNING (Google's word, not only Crossplane's).
+ * Running it asks Flux to apply the custom resources now, then follows the managed resources
+ * (Ready through watches, progress lines in the log as Crossplane reports them) and confirms with
+ * `gcloud container clusters list`. A creation GCP refuses (quota, permissions) fails the step
+ * with Google's message instead of waiting for a timeout. The cluster and its node pool are
+ * reported as cloud resources with their creation time and an estimated cost per hour.
+ */
+import type { ResourceStatus } from '../../api/contract';
+import type { LabInputs } from '../../api/inputs';
+import { GKE_CLUSTER_FEE_PER_HOUR, nodePoolCostPerHour } from '../cloud/prices';
+import type { KubeTarget } from '../kube/config';
+import { conditionOf, toResourceStatus, type KubeObjectLike } from '../kube/status';
+import { watchObjects } from '../kube/watch';
+import type { StepContext } from '../plan/step';
+import { reconcileKustomization } from '../tools/flux';
+import type { RunCommand } from '../tools/k3d';
+import { gkeName, localContext, targetOf, waitKustomizations, withFluxBoard } from './crossplane';
+import { fromCatalogue, runnerOf, type StepBehaviour, type StepDeps } from './deps';
+
+/** GKE creation takes about ten minutes for real, and the node pool a few more. */
+const DEFAULT_GKE_TIMEOUT_MS = 25 * 60_000;
+
+export interface ManagedRef {
+  apiVersion: string;
+  kind: string;
+  name: string;
+}
+
+export function managedResources(inputs: Partial<LabInputs>): ManagedRef[] {
+  return [
+    { apiVersion: 'compute.gcp.upbound.io/v1beta1', kind: 'Network', name: 'dev-network' },
+    { apiVersion: 'container.gcp.upbound.io/v1beta2', kind: 'Cluster', name: gkeName(inputs) },
+    { apiVersion: 'container.gcp.upbound.io/v1beta2', kind: 'NodePool', name: 'main-np' },
+  ];
+}
+
+/** `gcloud container clusters list --format=json` items, the fields the lab reads. */
+export interface GkeListItem {
+  name: string;
+  status: string;
+  location: string;
+  createTime?: string;
+  endpoint?: string;
+  currentNodeCount?: number;
+  nodePools: Array<{ name: string; status?: string; machineType?: string; initialNodeCount?: number }>;
+}
+
+export function parseClusterList(stdout: string): GkeListItem[] {
+  const text = stdout.trim();
+  if (!text) return [];
+  const parsed: unknown = JSON.parse(text);
+  const items = (Array.isArray(parsed) ? parsed : [parsed]) as Array<Record<string, unknown>>;
+  return items
+    .filter((item) => typeof item.name === 'string')
+    .map((item) => ({
+      name: item.name as string,
+      status: typeof item.status === 'string' ? item.status : 'STATUS_UNSPECIFIED',
+      location: String(item.location ?? item.zone ?? ''),
+      ...(typeof item.createTime === 'string' ? { createTime: item.createTime } : {}),
+      ...(typeof item.endpoint === 'string' ? { endpoint: item.endpoint } : {}),
+      ...(typeof item.currentNodeCount === 'number' ? { currentNodeCount: item.currentNodeCount } : {}),
+      nodePools: (Array.isArray(item.nodePools) ? (item.nodePools as Array<Record<string, unknown>>) : []).map((pool) => ({
+        name: String(pool.name ?? ''),
+        ...(typeof pool.status === 'string' ? { status: pool.status } : {}),
+        ...(typeof (pool.config as { machineType?: unknown } | undefined)?.machineType === 'string' ? { machineType: (pool.config as { machineType: string }).machineType } : {}),
+        ...(typeof pool.initialNodeCount === 'number' ? { initialNodeCount: pool.initialNodeCount } : {}),
+      })),
+    }));
+}
+
+export const gcloudListArgv = (project: string): string[] => ['gcloud', 'container', 'clusters', 'list', '--format=json', `--project=${project}`];
+
+export async function findGkeCluster(run: RunCommand, inputs: Partial<LabInputs>): Promise<GkeListItem | undefined> {
+  const project = inputs.gcp?.project;
+  if (!project) throw new Error('gcp.project is empty: enter your Google Cloud project id.');
+  const result = await run({ argv: gcloudListArgv(project) });
+  return parseClusterList(result.stdout).find((cluster) => cluster.name === gkeName(inputs));
+}
+
+/** The cluster and its node pools as cloud resources for the live board, with their cost. */
+export function cloudResources(cluster: GkeListItem, inputs: Partial<LabInputs>): ResourceStatus[] {
+  const running = cluster.status === 'RUNNING';
+  const clusterStatus: ResourceStatus = {
+    cluster: 'gcp',
+    kind: 'GKE cluster',
+    name: cluster.name,
+    ready: running ? true : cluster.status === 'ERROR' ? false : null,
+    message: `${cluster.status} in ${cluster.location}`,
+    ...(cluster.createTime ? { createdAt: new Date(cluster.createTime).toISOString() } : {}),
+    costPerHour: GKE_CLUSTER_FEE_PER_HOUR,
+  };
+  const pools = cluster.nodePools.map((pool): ResourceStatus => {
+    const machineType = pool.machineType ?? inputs.clusters?.machineType ?? 'e2-standard-2';
+    const nodes = pool.initialNodeCount ?? inputs.clusters?.minNodes ?? 1;
+    const cost = nodePoolCostPerHour(machineType, nodes, inputs.clusters?.preemptible ?? true);
+    return {
+      cluster: 'gcp',
+      kind: 'GKE node pool',
+      name: `${cluster.name}/${pool.name}`,
+      ready: pool.status === 'RUNNING' ? true : pool.status === 'ERROR' ? false : null,
+      message: `${pool.status ?? 'UNKNOWN'}: ${nodes} x ${machineType}${inputs.clusters?.preemptible === false ? '' : ' (preemptible)'}`,
+      ...(cluster.createTime ? { createdAt: new Date(cluster.createTime).toISOString() } : {}),
+      ...(cost !== undefined ? { costPerHour: cost } : {}),
+    };
+  });
+  return [clusterStatus, ...pools];
+}
+
+/** A creation GCP refused: Crossplane retries it, but a person has to act (quota, permissions). */
+function creationRefused(object: KubeObjectLike): string | undefined {
+  const synced = conditionOf(object, 'Synced');
+  return synced?.status === 'False' && /create failed/.test(synced.message ?? '') ? synced.message : undefined;
+}
+
+/**
+ * Resolves when the managed resource is Ready. A refused creation already there when the watch
+ * starts is Crossplane's previous attempt (e.g. before the quota was raised): only one reported
+ * afterwards fails the wait.
+ */
+export function waitManaged(ctx: StepContext, deps: StepDeps, target: KubeTarget, ref: ManagedRef, timeoutMs: number): Promise<ResourceStatus> {
+  return new Promise((resolve, reject) => {
+    let last: ResourceStatus | undefined;
+    let listed = false;
+    let settled = false;
+    let stop: (() => void) | undefined;
+    const finish = (outcome: () => void): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      ctx.signal.removeEventListener('abort', onAbort);
+      stop?.();
+      outcome();
+    };
+    const onAbort = (): void => finish(() => reject(ctx.signal.reason ?? new Error('cancelled')));
+    ctx.signal.addEventListener('abort', onAbort, { once: true });
+    const timer = setTimeout(
+      () => finish(() => reject(new Error(`${ref.kind} ${ref.name} was not Ready after ${Math.round(timeoutMs / 1000)} s: ${last?.message || 'it does not exist'}`))),
+      timeoutMs,
+    );
+    watchObjects({
+      ...target,
+      apiVersion: ref.apiVersion,
+      kind: ref.kind,
+      fieldSelector: `metadata.name=${ref.name}`,
+      onChange(object, deleted) {
+        if (settled || object.metadata?.name !== ref.name) return;
+        const refused = deleted ? undefined : creationRefused(object);
+        const status = toResourceStatus(target.context, object, 'Ready', deleted);
+        const shown: ResourceStatus = refused && status.ready !== true ? { ...status, ready: false, message: refused } : status;
+        if (shown.message !== last?.message || shown.ready !== last?.ready) {
+          deps.reportResource?.(shown);
+          ctx.info(`${ref.kind} ${ref.name}: ${shown.ready === true ? 'Ready' : shown.message || 'waiting'}`);
+        }
+        last = shown;
+        if (shown.ready === true) finish(() => resolve(shown));
+        else if (refused && listed) {
+          finish(() => reject(new Error(`GCP refused to create ${ref.kind} ${ref.name}: ${refused}. Crossplane keeps retrying; fix the cause, then retry this step.`)));
+        }
+      },
+    }).then(
+      (watch) => {
+        if (settled) return watch.stop();
+        stop = () => watch.stop();
+        void watch.listed.then(() => (listed = true));
+      },
+      (error: unknown) => finish(() => reject(error)),
+    );
+  });
+}
+
+export const gkeClusterStep: StepBehaviour = (info, deps) => ({
+  ...fromCatalogue(info),
+  async check(ctx) {
+    const cluster = await findGkeCluster(runnerOf(ctx), ctx.inputs);
+    if (!cluster) return { done: false, detail: `gcloud lists no cluster ${gkeName(ctx.inputs)} in ${ctx.inputs.gcp?.project} yet` };
+    for (const resource of cloudResources(cluster, ctx.inputs)) deps.reportResource?.(resource);
+    if (cluster.status !== 'RUNNING') return { done: false, detail: `GKE cluster ${cluster.name} is ${cluster.status}` };
+    return { done: true, detail: `GKE cluster ${cluster.name} is RUNNING in ${cluster.location}`, outputs: outputsOf(cluster) };
+  },
+  async run(ctx) {
+    const context = localContext(ctx.inputs);
+    const run = runnerOf(ctx);
+    const target = targetOf(context, deps);
+    const timeoutMs = deps.readyTimeoutMs ?? DEFAULT_GKE_TIMEOUT_MS;
+    await withFluxBoard(target, deps, async () => {
+      ctx.info(`Asking Flux on ${context} to apply the network, cluster and node pool now.`);
+      await reconcileKustomization(run, 'infrastructure-custom-resources', context);
+      await waitKustomizations(ctx, deps, context, ['infrastructure-custom-resources']);
+    });
+    ctx.info('Crossplane now asks Google for the network, the cluster and its node pool. Google takes about ten minutes; progress follows.');
+    await Promise.all(managedResources(ctx.inputs).map((ref) => waitManaged(ctx, deps, target, ref, timeoutMs)));
+    await run({ argv: ['kubectl', 'get', 'clusters.container.gcp.upbound.io', `--context=${context}`] });
+    const cluster = await findGkeCluster(run, ctx.inputs);
+    if (!cluster) throw new Error(`Crossplane says the cluster is Ready, but gcloud lists no cluster ${gkeName(ctx.inputs)} in ${ctx.inputs.gcp?.project}.`);
+    const resources = cloudResources(cluster, ctx.inputs);
+    for (const resource of resources) deps.reportResource?.(resource);
+    if (cluster.status !== 'RUNNING') throw new Error(`GKE cluster ${cluster.name} is ${cluster.status}, not RUNNING.`);
+    const cost = resources.reduce((sum, r) => sum + (r.costPerHour ?? 0), 0);
+    ctx.info(`GKE cluster ${cluster.name} is RUNNING. Estimated cost while it runs: about $${cost.toFixed(2)} per hour; remember the cleanup.`);
+    return outputsOf(cluster);
+  },
+});
+
+function outputsOf(cluster: GkeListItem): Record<string, string> {
+  return { cluster: cluster.name, location: cluster.location, ...(cluster.endpoint ? { endpoint: cluster.endpoint } : {}) };
+}
