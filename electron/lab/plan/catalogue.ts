@@ -65,10 +65,11 @@ export const steps: StepInfo[] = [
     dependsOn: [],
     estimateSeconds: 120,
     inputs: [],
+    // Only for the tools missing or at an unsupported version; the others are left as they are.
     commands: () => [
       ...['k3d', 'flux2', 'kubectl', 'kubeseal', 'kustomize', 'helm', 'gcloud'].map((p) => ({ argv: ['asdf', 'plugin', 'add', p] })),
-      { argv: ['asdf', 'install'], note: 'reads .tool-versions' },
-      { argv: ['asdf', 'current'] },
+      { argv: ['asdf', 'install'], note: "reads the .tool-versions the app writes in its data folder's tools/, listing only the tools to install" },
+      { argv: ['asdf', 'set', '--home', '<plugin>', '<version>'], note: 'for each tool installed, so every folder uses that version' },
     ],
   },
   {

@@ -13,6 +13,9 @@ import { createEngine, type Engine } from '../engine/index';
 import { labSteps } from '../plan/lab-steps';
 import type { StepDefinition } from '../plan/step';
 import type { JournalRecord } from '../run/journal';
+import { createRunner } from '../run/runner';
+import { steps as catalogue } from '../plan/catalogue';
+import { toolsStep } from './tools';
 
 const CHAIN = ['docker', 'github-access', 'k3d-cluster', 'flux-preflight', 'flux-bootstrap', 'clone', 'gcp-credentials', 'scaffold', 'sealed-secrets', 'test-seal', 'seal-gcp-creds'];
 const MINE = ['gcp-credentials', 'scaffold', 'sealed-secrets', 'test-seal', 'seal-gcp-creds'];
@@ -234,4 +237,37 @@ describe('StepContext.registerSecret', () => {
     expect(log).toContain('***');
     expect(log).not.toContain(value);
   });
+});
+
+describe('tools', () => {
+  it('installs only the missing tool with asdf; a rerun finds it through asdf and installs nothing', async () => {
+    // A PATH with every lab tool but flux: the world's executables, one link each.
+    const worldBin = path.join(t.world.stateDir, 'bin');
+    const bin = fs.mkdtempSync(path.join(t.workDir, 'bin-'));
+    for (const tool of fs.readdirSync(worldBin).filter((name) => name !== 'flux')) fs.symlinkSync(path.join(worldBin, tool), path.join(bin, tool));
+    const toolEnv = { ...env, PATH: `${bin}:/usr/bin:/bin` };
+    const info = catalogue.find((s) => s.id === 'tools')!;
+    const engineWith = async (dataDir: string) => {
+      const engine = createEngine({ dataDir: path.join(t.workDir, dataDir), env: toolEnv, steps: [toolsStep(info, { env: toolEnv })], runner: createRunner({ baseEnv: toolEnv, loginShell: false }), logWindowMs: 1 });
+      engines.push(engine);
+      await engine.start();
+      return engine;
+    };
+
+    const engine = await engineWith('lab-data-tools');
+    const state = await runStep(engine, 'tools');
+    expect(state, JSON.stringify(state)).toMatchObject({ status: 'succeeded', outputs: { flux: expect.stringMatching(/^2\.9\./), k3d: '5.9.0' } });
+    const log = await stepLog(engine, 'tools');
+    expect(log).toContain('flux is missing');
+    const ran = argvs(await journalOf(engine));
+    expect(ran).toContain('asdf install');
+    expect(ran).toContain('asdf set --home flux2 2.9.1');
+    expect(ran.filter((a) => /^asdf (plugin add|set) (?!.*flux2)/.test(a))).toEqual([]);
+    expect(fs.readFileSync(path.join(t.workDir, 'lab-data-tools', 'tools', '.tool-versions'), 'utf8')).toBe('flux2 2.9.1\n');
+
+    const rerun = await engineWith('lab-data-tools-2');
+    expect((await rerun.getSnapshot({})).steps.tools?.status).toBe('succeeded');
+    expect(argvs(await journalOf(rerun))).toContain('asdf which flux');
+    expect(argvs(await journalOf(rerun)).filter((a) => /^asdf (install|plugin add|set)/.test(a))).toEqual([]);
+  }, 120_000);
 });
