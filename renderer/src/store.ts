@@ -10,6 +10,7 @@ import type { LabApi, LabEvent, Snapshot, StepView } from '../../electron/api/co
 import type { ConnectionState, LabClient } from './api/client';
 import { applyEvent } from './lib/apply-event';
 import { ALL_STREAM, LogBook } from './lib/log-book';
+import { CATCH_UP_NOTE, missedOutput } from './lib/catch-up';
 
 export interface LabState {
   snapshot: Snapshot | null;
@@ -134,11 +135,35 @@ export function createLab(client: LabClient): Lab {
     }
   }
 
+  /** Adds to each stream the output that was sent while the link was down, from the engine's log. */
+  async function catchUp(): Promise<void> {
+    for (const stream of store.getState().streams) {
+      const history = logs.history(stream);
+      if (!history) continue;
+      try {
+        const page = await client.api.readLog({ stepId: stream, offset: -HISTORY_BYTES, maxBytes: HISTORY_BYTES });
+        const missed = missedOutput(logs.history(stream), page.text);
+        if (missed.kind === 'none') continue;
+        const { snapshot, streamLabels } = store.getState();
+        const label = streamLabel(snapshot, stream, streamLabels);
+        if (missed.kind === 'tail') logs.append(stream, 'info', `${history.endsWith('\n') ? '' : '\n'}${CATCH_UP_NOTE}`, label);
+        logs.append(stream, 'stdout', missed.text, label);
+      } catch {
+        // The log is gone or the link dropped again; the next reconnect tries again.
+      }
+    }
+  }
+
   const offEvent = client.api.onEvent(onEvent);
-  // Every time the link (re)opens, events may have been missed: read the whole state again.
+  let openedBefore = false;
+  // Every time the link (re)opens, events may have been missed: read the whole state again, and
+  // after a drop, the output sent meanwhile.
   const offConnection = client.onConnection((connection) => {
     store.setState({ connection, connectionSince: Date.now() });
-    if (connection === 'open') void refresh();
+    if (connection !== 'open') return;
+    void refresh();
+    if (openedBefore) void catchUp();
+    openedBefore = true;
   });
 
   return {
