@@ -48,7 +48,24 @@ export function loadKubeConfig(target: KubeTarget): k8s.KubeConfig {
   }
   if (!loaded || !kc.getContextObject(target.context)) throw new KubeContextMissing(target.context);
   kc.setCurrentContext(target.context);
+  if (target.env) withExecEnv(kc, target.env);
   return kc;
+}
+
+/**
+ * Credential plugins (e.g. gke-gcloud-auth-plugin, which calls gcloud) must run with the same
+ * environment as kubectl does: client-node starts them with its own process's environment plus
+ * the kubeconfig's `exec.env`, so the engine's environment (PATH, HOME, CLOUDSDK_CONFIG) goes there.
+ */
+function withExecEnv(kc: k8s.KubeConfig, env: NodeJS.ProcessEnv): void {
+  const fromEnv = Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined);
+  for (const user of kc.users) {
+    const exec = user.exec as { env?: Array<{ name: string; value: string }> } | undefined;
+    if (!exec) continue;
+    // The kubeconfig's own entries win, as they do for kubectl.
+    const own = exec.env ?? [];
+    exec.env = [...fromEnv.filter(([name]) => !own.some((e) => e.name === name)).map(([name, value]) => ({ name, value })), ...own];
+  }
 }
 
 /** True when the kubeconfig names this context: a side-effect free check for steps. */

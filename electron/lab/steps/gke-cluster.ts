@@ -109,26 +109,34 @@ export function cloudResources(cluster: GkeListItem, inputs: Partial<LabInputs>)
 }
 
 /** A creation GCP refused: Crossplane retries it, but a person has to act (quota, permissions). */
-function creationRefused(object: KubeObjectLike): string | undefined {
+function creationRefused(object: KubeObjectLike): { message: string; since: number } | undefined {
   const synced = conditionOf(object, 'Synced');
-  return synced?.status === 'False' && /create failed/.test(synced.message ?? '') ? synced.message : undefined;
+  if (synced?.status !== 'False' || !/create failed/.test(synced.message ?? '')) return undefined;
+  const conditions = ((object.status ?? {}) as { conditions?: Array<{ type?: string; lastTransitionTime?: string }> }).conditions ?? [];
+  const since = Date.parse(conditions.find((c) => c.type === 'Synced')?.lastTransitionTime ?? '');
+  return { message: synced.message!, since: Number.isNaN(since) ? 0 : since };
 }
 
 /**
- * Resolves when the managed resource is Ready. A refused creation already there when the watch
- * starts is Crossplane's previous attempt (e.g. before the quota was raised): only one reported
- * afterwards fails the wait.
+ * Resolves when the managed resource is Ready. A refusal reported after the watch started, or
+ * one that happened since `since` (the step's start), fails the wait at once. An older one may
+ * be Crossplane's previous attempt (e.g. before the quota was raised): it fails the wait only if
+ * Crossplane's next attempt does not change it within a grace period (its poll is a minute).
  */
-export function waitManaged(ctx: StepContext, deps: StepDeps, target: KubeTarget, ref: ManagedRef, timeoutMs: number): Promise<ResourceStatus> {
+export function waitManaged(ctx: StepContext, deps: StepDeps, target: KubeTarget, ref: ManagedRef, timeoutMs: number, since: number): Promise<ResourceStatus> {
   return new Promise((resolve, reject) => {
     let last: ResourceStatus | undefined;
     let listed = false;
     let settled = false;
     let stop: (() => void) | undefined;
+    let grace: NodeJS.Timeout | undefined;
+    const fail = (message: string): void =>
+      finish(() => reject(new Error(`GCP refused to create ${ref.kind} ${ref.name}: ${message}. Crossplane keeps retrying; fix the cause, then retry this step.`)));
     const finish = (outcome: () => void): void => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
+      clearTimeout(grace);
       ctx.signal.removeEventListener('abort', onAbort);
       stop?.();
       outcome();
@@ -148,15 +156,19 @@ export function waitManaged(ctx: StepContext, deps: StepDeps, target: KubeTarget
         if (settled || object.metadata?.name !== ref.name) return;
         const refused = deleted ? undefined : creationRefused(object);
         const status = toResourceStatus(target.context, object, 'Ready', deleted);
-        const shown: ResourceStatus = refused && status.ready !== true ? { ...status, ready: false, message: refused } : status;
+        const shown: ResourceStatus = refused && status.ready !== true ? { ...status, ready: false, message: refused.message } : status;
         if (shown.message !== last?.message || shown.ready !== last?.ready) {
           deps.reportResource?.(shown);
           ctx.info(`${ref.kind} ${ref.name}: ${shown.ready === true ? 'Ready' : shown.message || 'waiting'}`);
         }
         last = shown;
         if (shown.ready === true) finish(() => resolve(shown));
-        else if (refused && listed) {
-          finish(() => reject(new Error(`GCP refused to create ${ref.kind} ${ref.name}: ${refused}. Crossplane keeps retrying; fix the cause, then retry this step.`)));
+        // Condition times have whole seconds.
+        else if (refused && (listed || refused.since >= Math.floor(since / 1000) * 1000)) fail(refused.message);
+        else if (refused) grace ??= setTimeout(() => fail(refused.message), Math.min(60_000, timeoutMs / 4));
+        if (!refused && grace) {
+          clearTimeout(grace);
+          grace = undefined;
         }
       },
     }).then(
@@ -180,6 +192,7 @@ export const gkeClusterStep: StepBehaviour = (info, deps) => ({
     return { done: true, detail: `GKE cluster ${cluster.name} is RUNNING in ${cluster.location}`, outputs: outputsOf(cluster) };
   },
   async run(ctx) {
+    const since = Date.now();
     const context = localContext(ctx.inputs);
     const run = runnerOf(ctx);
     const target = targetOf(context, deps);
@@ -190,7 +203,7 @@ export const gkeClusterStep: StepBehaviour = (info, deps) => ({
       await waitKustomizations(ctx, deps, context, ['infrastructure-custom-resources']);
     });
     ctx.info('Crossplane now asks Google for the network, the cluster and its node pool. Google takes about ten minutes; progress follows.');
-    await Promise.all(managedResources(ctx.inputs).map((ref) => waitManaged(ctx, deps, target, ref, timeoutMs)));
+    await Promise.all(managedResources(ctx.inputs).map((ref) => waitManaged(ctx, deps, target, ref, timeoutMs, since)));
     await run({ argv: ['kubectl', 'get', 'clusters.container.gcp.upbound.io', `--context=${context}`] });
     const cluster = await findGkeCluster(run, ctx.inputs);
     if (!cluster) throw new Error(`Crossplane says the cluster is Ready, but gcloud lists no cluster ${gkeName(ctx.inputs)} in ${ctx.inputs.gcp?.project}.`);

@@ -18,6 +18,7 @@ import { readObject } from '../kube/read';
 import { conditionOf } from '../kube/status';
 import type { StepContext } from '../plan/step';
 import { reconcileKustomization } from '../tools/flux';
+import { pull } from '../tools/git';
 import { seal } from '../tools/kubeseal';
 import { gkeContext, targetOf, waitKustomizations, withFluxBoard } from './crossplane';
 import { fromCatalogue, runnerOf, type StepBehaviour } from './deps';
@@ -80,6 +81,9 @@ export const resealGrafanaStep: StepBehaviour = (info, deps) => ({
       await reconcileKustomization(run, 'flux-system', context);
       await waitKustomizations(ctx, deps, context, ['security']);
     });
+    // flux bootstrap committed the dev cluster's sync files: the clone catches up before committing.
+    const token = ctx.secret('GITHUB_TOKEN');
+    await pull(run, dir, { ...(token ? { token } : {}), signal: ctx.signal });
     const { value, generated } = password(ctx);
     const file = sealedSecretPaths(ctx.inputs).grafana;
     const output = path.join(dir, file);

@@ -1,0 +1,181 @@
+/**
+ * The cloud half of the lab through `lab up`, in-process, with the real engine against a simulated
+ * world: every automated step from Docker to the shop's address. The first `lab up` meets the
+ * `gcp-quota-exceeded` fault and must stop at gke-cluster with Google's quota message; after the
+ * fault is cleared a second `lab up` (same data folder, as a person re-running it) finishes
+ * without repeating what was done, and a third finds everything done by asking the world.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ResourceStatus, Snapshot } from '../../api/contract';
+import { startTestWorld, type TestWorld } from '../../../test/sim/world/test-world';
+import { runCli, type CliDeps } from '../../hosts/cli/program';
+import { createEngine, type Engine } from '../engine/index';
+import { labSteps } from '../plan/lab-steps';
+import type { StepDefinition } from '../plan/step';
+import type { JournalRecord } from '../run/journal';
+
+const CLOUD = ['crossplane', 'gke-cluster', 'gke-credentials', 'flux-bootstrap-dev', 'reseal-grafana', 'apps'];
+const PASSWORD = 'grafana-Secret-4711-xyz';
+
+let t: TestWorld;
+let env: Record<string, string>;
+let project: string;
+let login: string;
+let workspace: string;
+let config: string;
+const reported: ResourceStatus[] = [];
+let lastEngine: Engine | undefined;
+
+/** Every step but the manual `tools` (asdf installs nothing in the world's PATH). */
+function steps(): StepDefinition[] {
+  return labSteps({ env, readyTimeoutMs: 40_000, reportResource: (s) => reported.push(s) })
+    .filter((s) => s.id !== 'tools')
+    .map((s) => ({ ...s, dependsOn: s.dependsOn.filter((d) => d !== 'tools') }));
+}
+
+function cli() {
+  const out: string[] = [];
+  const err: string[] = [];
+  const deps: CliDeps = {
+    version: 'test',
+    createEngine: () => {
+      const engine = createEngine({ dataDir: path.join(t.workDir, 'lab-data'), env, steps: steps(), logWindowMs: 1 });
+      lastEngine = engine;
+      // The reports of steps' watches reach the engine's board, as labSteps wires them in the app.
+      return engine;
+    },
+    startWebHost: async () => {
+      throw new Error('not used');
+    },
+    staticDir: '/nonexistent',
+    env,
+    stdout: (text) => void out.push(text),
+    stderr: (text) => void err.push(text),
+    openBrowser: () => undefined,
+    waitForShutdown: () => new Promise<void>(() => undefined),
+  };
+  return { deps, out: () => out.join(''), err: () => err.join('') };
+}
+
+async function journal(): Promise<JournalRecord[]> {
+  // The journal is a file in the data folder; a fresh engine reads it without touching the world.
+  const reader = createEngine({ dataDir: path.join(t.workDir, 'lab-data'), env, steps: steps() });
+  try {
+    return (await reader.getJournal({})).entries as JournalRecord[];
+  } finally {
+    await reader.close();
+  }
+}
+
+async function snapshot(): Promise<Snapshot> {
+  const reader = createEngine({ dataDir: path.join(t.workDir, 'lab-data'), env, steps: steps() });
+  try {
+    return await reader.getSnapshot({});
+  } finally {
+    await reader.close();
+  }
+}
+
+const line = (e: JournalRecord) => (e.pipeline ?? [e.argv]).map((argv) => argv.join(' ')).join(' | ');
+
+beforeAll(async () => {
+  t = await startTestWorld({ timeScale: 0.01 });
+  const worldEnv = t.world.env();
+  login = worldEnv.GITHUB_USER!;
+  env = { ...worldEnv, HOME: t.workDir, GRAFANA_ADMIN_PASSWORD: PASSWORD };
+  project = (await t.exec('gcloud', ['config', 'get-value', 'project'])).stdout.trim();
+  workspace = path.join(t.workDir, 'devflux');
+  config = path.join(t.workDir, 'lab.yaml');
+  fs.writeFileSync(
+    config,
+    `github:\n  owner: ${login}\n  repository: devflux\ngcp:\n  project: ${project}\n  zone: europe-west9-a\nclusters:\n  k3dName: lab\n  gkeName: dev-cluster\n  machineType: e2-standard-2\n  preemptible: true\nworkspaceDir: ./devflux\n`,
+  );
+}, 60_000);
+
+afterAll(async () => {
+  await lastEngine?.close();
+  await t?.dispose();
+});
+
+describe('lab up through the cloud steps', () => {
+  let firstCount = 0;
+
+  it('stops at gke-cluster with the quota message while GCP refuses, exit 1', async () => {
+    await t.control('/faults', { enable: ['gcp-quota-exceeded'] });
+    const run = cli();
+    const code = await runCli(run.deps, ['up', '--config', config, '--yes']);
+    expect(code, run.err()).toBe(1);
+    expect(run.err()).toContain('step "gke-cluster" (GKE dev cluster) failed: GCP refused to create Cluster dev-cluster');
+    expect(run.err()).toContain('Insufficient regional quota');
+    const states = (await snapshot()).steps;
+    expect(states.crossplane?.status).toBe('succeeded');
+    expect(states['gke-cluster']?.status).toBe('failed');
+    // Each Crossplane link was reported with its dependsOn for the graph.
+    expect(reported.find((s) => s.name === 'crossplane-provider' && s.ready === true)).toMatchObject({ cluster: 'k3d-lab', dependsOn: ['flux-system/crossplane-core'] });
+    firstCount = (await journal()).length;
+  }, 300_000);
+
+  it('after the fault is cleared, a second lab up finishes without repeating done steps and prints the shop address', async () => {
+    await t.control('/faults', { disable: ['gcp-quota-exceeded'] });
+    const run = cli();
+    const code = await runCli(run.deps, ['up', '--config', config, '--yes']);
+    expect(code, `${run.err()}\n${run.out().slice(-3000)}`).toBe(0);
+    const shop = /The shop is at (http:\/\/[\d.]+)/.exec(run.out())?.[1];
+    expect(shop).toBeDefined();
+    const world = await t.world.snapshot();
+    expect(world.gcp.projects[project]?.forwardingRules.map((r) => `http://${r.IPAddress}`)).toEqual([shop]);
+
+    const again = (await journal()).slice(firstCount);
+    const lines = again.map(line);
+    // Done steps were only checked: nothing created twice.
+    expect(lines.filter((l) => /k3d cluster create|flux bootstrap github --context=k3d-lab|service-accounts create|git clone/.test(l))).toEqual([]);
+    expect(again.filter((e) => e.stepId === 'crossplane')).toEqual([]);
+    // The cloud steps ran the commands they show.
+    const shown = (id: string) => steps().find((s) => s.id === id)!.commands((await_inputs()) as never);
+    for (const id of ['gke-credentials', 'flux-bootstrap-dev']) {
+      const ran = again.filter((e) => e.stepId === id).map((e) => e.argv.join(' '));
+      for (const command of shown(id)) expect(ran).toContain(command.argv.join(' '));
+    }
+    expect(lines).toContain(`gcloud container clusters list --format=json --project=${project}`);
+    const seal = again.find((e) => e.stepId === 'reseal-grafana' && e.outputFile)!;
+    expect(seal.argv).toEqual(shown('reseal-grafana')[1]!.argv);
+    expect(seal.pipeFrom).toContain('--from-literal=admin-user=admin');
+    expect(seal.pipeFrom!.some((arg) => arg.startsWith('--from-file=admin-password='))).toBe(true);
+
+    const states = (await snapshot()).steps;
+    for (const id of CLOUD) expect(states[id]?.status, id).toBe('succeeded');
+    expect(states.apps?.outputs?.shopAddress).toBe(shop);
+    // Cloud resources with their creation time and cost.
+    const gke = reported.filter((s) => s.cluster === 'gcp' && s.kind === 'GKE cluster').at(-1);
+    expect(gke).toMatchObject({ name: 'dev-cluster', ready: true, costPerHour: 0.1 });
+    expect(Date.parse(gke!.createdAt!)).not.toBeNaN();
+    expect(reported.find((s) => s.kind === 'GKE node pool')?.costPerHour).toBeGreaterThan(0);
+  }, 300_000);
+
+  it('the Grafana password is nowhere in clear: not in the journal, the logs or the repository history', async () => {
+    const data = path.join(t.workDir, 'lab-data');
+    const files = fs.readdirSync(data, { recursive: true, withFileTypes: true }).filter((d) => d.isFile()).map((d) => path.join(d.parentPath ?? d.path, d.name));
+    for (const file of files) expect(fs.readFileSync(file, 'utf8'), file).not.toContain(PASSWORD);
+    const history = await t.exec('git', ['-C', workspace, 'log', '-p', '--all'], { HOME: t.workDir });
+    expect(history.stdout).toContain('observability/dev-cluster/kube-prometheus-stack/sealedsecret.yaml');
+    expect(history.stdout).not.toContain(PASSWORD);
+    expect(history.stdout).not.toContain(Buffer.from(PASSWORD).toString('base64'));
+    // The dev cluster decrypted it with its own key.
+    const secret = await t.exec('kubectl', ['get', 'secret', 'kube-prometheus-stack-grafana', '-n', 'observability', `--context=gke_${project}_europe-west9-a_dev-cluster`, '-o', 'jsonpath={.data.admin-password}']);
+    expect(Buffer.from(secret.stdout, 'base64').toString()).toBe(PASSWORD);
+  });
+
+  it('a third lab up finds every step done by asking the world', async () => {
+    const before = (await journal()).length;
+    const run = cli();
+    expect(await runCli(run.deps, ['up', '--config', config, '--yes']), run.err()).toBe(0);
+    const lines = (await journal()).slice(before).map(line);
+    expect(lines.filter((l) => / (commit|push) |kubeseal |bootstrap |get-credentials /.test(l))).toEqual([]);
+  }, 180_000);
+});
+
+function await_inputs() {
+  return { github: { owner: login, repository: 'devflux', personal: true }, gcp: { project, zone: 'europe-west9-a' }, clusters: { k3dName: 'lab', gkeName: 'dev-cluster' }, workspaceDir: workspace };
+}
