@@ -39,7 +39,8 @@ if (missing.length > 0) {
 export default defineConfig({
   test: {
     include: ['electron/**/*.test.ts', 'test/**/*.test.ts', 'renderer/src/**/*.test.ts', 'scripts/**/*.test.ts'],
-    exclude: ['**/node_modules/**', ...(missing.length > 0 ? worldTestGlobs : [])],
+    // test/electron needs a real Electron window: `npm run test:electron` (vitest.electron.config.ts) runs it.
+    exclude: ['**/node_modules/**', 'test/electron/**', ...(missing.length > 0 ? worldTestGlobs : [])],
     globalSetup: ['test/global-setup.ts'],
     pool: 'forks',
     testTimeout: 60_000,
