@@ -23,6 +23,7 @@ import { runCli, type CliDeps } from '../electron/hosts/cli/program';
 import { createEngine, type Engine } from '../electron/lab/engine';
 import { steps as catalogue } from '../electron/lab/plan/catalogue';
 import { labSteps } from '../electron/lab/plan/lab-steps';
+import type { StepDefinition } from '../electron/lab/plan/step';
 import { realDurations, resolveTimeScale, type DurationName } from '../test/sim/world/durations';
 import { startTestWorld } from '../test/sim/world/test-world';
 
@@ -67,6 +68,10 @@ function longestPath(weight: (id: string) => number): number {
 const simulated = (id: string): number => (STEP_DURATIONS[id] ?? []).reduce((sum, name) => sum + realDurations[name], 0);
 const waitsForFlux = (id: string): boolean => catalogue.find((s) => s.id === id)!.commands({}).some((c) => c.argv.slice(0, 2).join(' ') === 'flux reconcile');
 
+function withoutSkipped(steps: StepDefinition[]): StepDefinition[] {
+  return steps.filter((s) => !SKIPPED.has(s.id)).map((s) => ({ ...s, dependsOn: s.dependsOn.filter((d) => !SKIPPED.has(d)) }));
+}
+
 async function main(): Promise<number> {
   const t = await startTestWorld({ timeScale });
   const work = mkdtempSync(join(tmpdir(), 'bench-lab-'));
@@ -81,9 +86,7 @@ async function main(): Promise<number> {
       engine = createEngine({
         dataDir: join(work, 'lab-data'),
         env,
-        steps: labSteps({ env, reportResource: (s) => engine?.reportResource(s) })
-          .filter((s) => !SKIPPED.has(s.id))
-          .map((s) => ({ ...s, dependsOn: s.dependsOn.filter((d) => !SKIPPED.has(d)) })),
+        steps: withoutSkipped(labSteps({ env, reportResource: (s) => engine?.reportResource(s) })),
       });
       return engine;
     },
@@ -111,6 +114,16 @@ async function main(): Promise<number> {
     console.log(`wall / critical path:             ${(wall / critical).toFixed(2)}  (goal <= 1.15)`);
     console.log(`tutorial pace (waits for Flux):   ${tutorial.toFixed(1)} s  (${(tutorial / timeScale / 60).toFixed(1)} min real)`);
     console.log(`wall / tutorial pace:             ${(wall / tutorial).toFixed(2)}  (goal <= 0.5)`);
+    // Where the time went: each step's own duration next to the simulated delays it waits for.
+    const reader = createEngine({ dataDir: join(work, 'lab-data'), env, steps: withoutSkipped(labSteps()) });
+    const states = (await reader.getSnapshot({})).steps;
+    await reader.close();
+    console.log('step                   took (s)  simulated (s)');
+    for (const step of catalogue.filter((s) => !SKIPPED.has(s.id))) {
+      const state = states[step.id];
+      const took = state?.startedAt && state.endedAt ? ((Date.parse(state.endedAt) - Date.parse(state.startedAt)) / 1000).toFixed(1) : '-';
+      console.log(`${step.id.padEnd(22)} ${took.padStart(8)}  ${(simulated(step.id) * timeScale).toFixed(1).padStart(13)}`);
+    }
     if (code !== 0) console.log(out.join('').split('\n').slice(-15).join('\n'));
     return code;
   } finally {

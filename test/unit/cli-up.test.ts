@@ -181,6 +181,23 @@ describe('lab up: running', () => {
   });
 });
 
+describe('lab status', () => {
+  it('lists the live resources of the snapshot, in the table and in JSON', async () => {
+    const resource = { cluster: 'gcp', kind: 'GKE cluster', name: 'dev-cluster', ready: true, message: 'RUNNING in europe-west9-a', costPerHour: 0.1, createdAt: '2026-11-26T03:00:00.000Z' };
+    const withBoard = (): CliDeps['createEngine'] => () => {
+      const engine = createEngine({ dataDir: join(dir, 'data'), env: {}, steps: STEPS() });
+      engine.reportResource(resource);
+      return engine;
+    };
+    const table = harness({ createEngine: withBoard() });
+    expect(await runCli(table.deps, ['status'])).toBe(0);
+    expect(table.out()).toContain('Resources\n  gcp  GKE cluster dev-cluster  Ready  ~$0.100/h  RUNNING in europe-west9-a\n');
+    const json = harness({ createEngine: withBoard() });
+    expect(await runCli(json.deps, ['status', '--json'])).toBe(0);
+    expect((JSON.parse(json.out()) as { resources: unknown[] }).resources).toEqual([resource]);
+  });
+});
+
 describe('progress display', () => {
   it('in a terminal, redraws one live line per running step with its last output line', () => {
     let clock = 0;

@@ -36,7 +36,6 @@ export function formatElapsed(ms: number): string {
 
 /** The last non-empty line of a chunk of output, without colours or carriage-return redraws. */
 export function lastLine(chunk: string): string | undefined {
-  // eslint-disable-next-line no-control-regex
   const plain = chunk.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '');
   const lines = plain.split(/\r?\n/).map((line) => line.split('\r').pop()!.trim()).filter(Boolean);
   return lines.at(-1);

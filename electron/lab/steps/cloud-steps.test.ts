@@ -11,6 +11,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ResourceStatus, Snapshot } from '../../api/contract';
 import { startTestWorld, type TestWorld } from '../../../test/sim/world/test-world';
 import { runCli, type CliDeps } from '../../hosts/cli/program';
+import { nodePoolCostPerHour } from '../cloud/prices';
+import { cloudResources, parseClusterList } from './gke-cluster';
 import { createEngine, type Engine } from '../engine/index';
 import { labSteps } from '../plan/lab-steps';
 import type { StepDefinition } from '../plan/step';
@@ -43,7 +45,6 @@ function cli() {
     createEngine: () => {
       const engine = createEngine({ dataDir: path.join(t.workDir, 'lab-data'), env, steps: steps(), logWindowMs: 1 });
       lastEngine = engine;
-      // The reports of steps' watches reach the engine's board, as labSteps wires them in the app.
       return engine;
     },
     startWebHost: async () => {
@@ -133,7 +134,7 @@ describe('lab up through the cloud steps', () => {
     expect(lines.filter((l) => /k3d cluster create|flux bootstrap github --context=k3d-lab|service-accounts create|git clone/.test(l))).toEqual([]);
     expect(again.filter((e) => e.stepId === 'crossplane')).toEqual([]);
     // The cloud steps ran the commands they show.
-    const shown = (id: string) => steps().find((s) => s.id === id)!.commands((await_inputs()) as never);
+    const shown = (id: string) => steps().find((s) => s.id === id)!.commands((labInputs()) as never);
     for (const id of ['gke-credentials', 'flux-bootstrap-dev']) {
       const ran = again.filter((e) => e.stepId === id).map((e) => e.argv.join(' '));
       for (const command of shown(id)) expect(ran).toContain(command.argv.join(' '));
@@ -176,6 +177,32 @@ describe('lab up through the cloud steps', () => {
   }, 180_000);
 });
 
-function await_inputs() {
+describe('gcloud container clusters list --format=json, read for the live board', () => {
+  const listed = JSON.stringify([
+    {
+      name: 'dev-cluster', status: 'RUNNING', location: 'europe-west9-a', zone: 'europe-west9-a', createTime: '2026-11-26T03:00:00+00:00', endpoint: '203.0.113.10',
+      currentNodeCount: 2, nodePools: [{ name: 'main-np', status: 'RUNNING', initialNodeCount: 2, config: { machineType: 'e2-standard-4' } }],
+    },
+    { name: 'other', status: 'PROVISIONING', zone: 'us-central1-a', nodePools: [] },
+  ]);
+
+  it('parses clusters and their node pools', () => {
+    const [dev, other] = parseClusterList(listed);
+    expect(dev).toMatchObject({ name: 'dev-cluster', status: 'RUNNING', location: 'europe-west9-a', endpoint: '203.0.113.10', nodePools: [{ name: 'main-np', machineType: 'e2-standard-4', initialNodeCount: 2 }] });
+    expect(other).toMatchObject({ name: 'other', status: 'PROVISIONING', location: 'us-central1-a', nodePools: [] });
+    expect(parseClusterList('')).toEqual([]);
+  });
+
+  it('prices the cluster fee and the nodes by machine type, count and preemptibility', () => {
+    const [dev] = parseClusterList(listed);
+    const [cluster, pool] = cloudResources(dev!, { clusters: { preemptible: false } as never });
+    expect(cluster).toMatchObject({ cluster: 'gcp', kind: 'GKE cluster', ready: true, costPerHour: 0.1, createdAt: '2026-11-26T03:00:00.000Z' });
+    expect(pool).toMatchObject({ kind: 'GKE node pool', name: 'dev-cluster/main-np', message: 'RUNNING: 2 x e2-standard-4', costPerHour: nodePoolCostPerHour('e2-standard-4', 2, false) });
+    expect(nodePoolCostPerHour('e2-standard-4', 2, false)).toBeGreaterThan(nodePoolCostPerHour('e2-standard-4', 2, true)!);
+    expect(nodePoolCostPerHour('n9-unknown-1', 1, true)).toBeUndefined();
+  });
+});
+
+function labInputs() {
   return { github: { owner: login, repository: 'devflux', personal: true }, gcp: { project, zone: 'europe-west9-a' }, clusters: { k3dName: 'lab', gkeName: 'dev-cluster' }, workspaceDir: workspace };
 }
