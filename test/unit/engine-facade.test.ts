@@ -6,7 +6,7 @@ import type { LabEvent } from '../../electron/api/contract';
 import { dispatch } from '../../electron/api/dispatch';
 import { createEngine, type CommandRunner, type Engine } from '../../electron/lab/engine/index';
 import { phases, steps as catalogue } from '../../electron/lab/plan/catalogue';
-import { labSteps, NOT_AUTOMATED_MESSAGE } from '../../electron/lab/plan/lab-steps';
+import { labSteps, manualStep, NOT_AUTOMATED_MESSAGE } from '../../electron/lab/plan/lab-steps';
 import type { StepDefinition } from '../../electron/lab/plan/step';
 import type { CommandSpec } from '../../electron/lab/run/types';
 
@@ -97,7 +97,7 @@ describe('engine facade: snapshot and inputs', () => {
   });
 
   it('says honestly that a catalogue step is not automated yet', async () => {
-    const { engine, events } = engineWith();
+    const { engine, events } = engineWith({ steps: catalogue.filter((info) => info.id === 'tools').map(manualStep) });
     await engine.start();
     await engine.runStep({ stepId: 'tools' });
     await engine.whenIdle();

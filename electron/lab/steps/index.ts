@@ -17,10 +17,12 @@ import { gkeCredentialsStep } from './gke-credentials';
 import { fluxBootstrapDevStep } from './flux-bootstrap-dev';
 import { resealGrafanaStep } from './reseal-grafana';
 import { appsStep } from './apps';
+import { toolsStep } from './tools';
 
 export type { StepDeps } from './deps';
 
 export const automatedSteps: Readonly<Record<string, StepBehaviour>> = {
+  tools: toolsStep,
   docker: dockerStep,
   'github-access': githubAccessStep,
   'k3d-cluster': k3dClusterStep,
