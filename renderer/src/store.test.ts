@@ -51,6 +51,25 @@ function controllableClient(snapshots: Snapshot[]) {
 const flush = () => new Promise((r) => setTimeout(r, 0));
 
 describe('lab store', () => {
+  it('reads the snapshot again when the inputs change, so the commands shown follow them', async () => {
+    const before = snapshotWith({ docker: 'pending' });
+    const after = { ...snapshotWith({ docker: 'pending' }), inputs: { github: { owner: 'smana' } } };
+    after.phases[0]!.steps[0]!.commands = [{ argv: ['flux', 'bootstrap', 'github', '--owner=smana'] }];
+    const c = controllableClient([before, after]);
+    const lab = createLab(c.client);
+    c.connect('open');
+    await flush();
+    expect(c.reads()).toBe(1);
+    c.emit({ type: 'step', stepId: 'docker', state: { status: 'running', attempts: 1 } });
+    await flush();
+    expect(c.reads()).toBe(1);
+    c.emit({ type: 'inputs', inputs: { github: { owner: 'smana' } }, secrets: {} });
+    await flush();
+    expect(c.reads()).toBe(2);
+    expect(lab.store.getState().snapshot?.phases[0]?.steps[0]?.commands[0]?.argv).toContain('--owner=smana');
+    lab.dispose();
+  });
+
   it('reads the snapshot when the link opens and again after every reconnect', async () => {
     const first = snapshotWith({ tools: 'succeeded', docker: 'running' });
     const second = snapshotWith({ tools: 'succeeded', docker: 'succeeded' });

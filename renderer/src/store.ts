@@ -105,6 +105,8 @@ export function createLab(client: LabClient): Lab {
     const { snapshot } = store.getState();
     // Before the first snapshot arrives there is nothing to update; the snapshot will include it.
     if (snapshot) store.setState({ snapshot: applyEvent(snapshot, event) });
+    // The commands each step shows are rendered by the engine from the inputs: read them again.
+    if (event.type === 'inputs' && snapshot) void refresh();
   }
 
   async function refresh(): Promise<void> {

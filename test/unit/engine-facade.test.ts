@@ -110,6 +110,22 @@ describe('engine facade: snapshot and inputs', () => {
 });
 
 describe('engine facade: running commands', () => {
+  it("starts the app's own explanation on a new line after output that did not end one", async () => {
+    const step: StepDefinition = {
+      ...commandStep('print', [process.execPath, '-e', 'process.stdout.write("203.0.113.7")']),
+      run: async (ctx) => {
+        await ctx.run({ argv: [process.execPath, '-e', 'process.stdout.write("203.0.113.7")'] });
+        ctx.info('The shop is at http://203.0.113.7');
+      },
+    };
+    const { engine } = engineWith({ steps: [step] });
+    await engine.start();
+    await engine.runStep({ stepId: 'print' });
+    await engine.whenIdle();
+    const { text } = await engine.readLog({ stepId: 'print', offset: 0, maxBytes: 10_000 });
+    expect(text).toContain('203.0.113.7\nThe shop is at http://203.0.113.7\n');
+  });
+
   it('masks secrets in log events, log files and the journal, and exports a script', async () => {
     const calls: CommandSpec[] = [];
     const runner = fakeRunner(calls, (spec) => `token=${spec.env?.GITHUB_TOKEN}\n`);

@@ -105,12 +105,18 @@ export function createEngine(options: EngineOptions = {}): Engine {
   let started: Promise<{ notices: string[] }> | undefined;
   let closed = false;
 
+  /** Streams whose last output did not end a line (e.g. `kubectl get -o jsonpath` prints no newline). */
+  const openLines = new Set<string>();
   function output(stream: string, source: LogSource, text: string): void {
+    if (text.length === 0) return;
     const masked = masker.mask(text);
     logs.append(stream, masked);
     coalescer.push(stream, source, masked);
+    if (text.endsWith('\n')) openLines.delete(stream);
+    else openLines.add(stream);
   }
-  const info = (stream: string, message: string) => output(stream, 'info', `${message}\n`);
+  /** An explanation line of the app's own, always on a line of its own. */
+  const info = (stream: string, message: string) => output(stream, 'info', `${openLines.has(stream) ? '\n' : ''}${message}\n`);
 
   function setSecret(name: SecretName, value: string): void {
     masker.register(value, { name });
