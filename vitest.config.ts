@@ -14,6 +14,7 @@ const worldTestGlobs = [
   'electron/lab/{steps,kube,doctor,gitops,tools}/**/*.test.ts',
   'scripts/build-crd-bundle.test.ts',
   'test/unit/cli-{doctor,validate,up}.test.ts',
+  'test/e2e/full-lab.test.ts',
 ];
 
 function missingWorldRequirements(): string[] {
