@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { conditionState, dependsOn, toResourceStatus } from './status';
+import { conditionState, dependsOn, kustomizationApplied, toResourceStatus } from './status';
 
 const ks = (status: unknown, generation = 2, extra: Record<string, unknown> = {}) => ({
   apiVersion: 'kustomize.toolkit.fluxcd.io/v1',
@@ -28,5 +28,26 @@ describe('object status', () => {
       message: "dependency 'flux-system/crossplane-core' is not ready", dependsOn: ['flux-system/crossplane-core', 'other/security'], suspended: true, createdAt: '2026-01-02T03:04:05.000Z',
     });
     expect(toResourceStatus('k3d-crossplane', status, 'Ready', true)).toMatchObject({ ready: null, message: 'deleted', deleted: true });
+  });
+});
+
+describe('kustomizationApplied', () => {
+  const ks = (status: Record<string, unknown>) => ({ metadata: { name: 'crossplane-core', namespace: 'flux-system', generation: 1 }, status });
+  const ready = (value: string, message: string) => [{ type: 'Ready', status: value, reason: 'x', message, observedGeneration: 1 }];
+
+  it('counts a periodic reconcile of an applied Kustomization as applied', () => {
+    const state = kustomizationApplied(ks({ conditions: ready('Unknown', 'Reconciliation in progress'), lastAppliedRevision: 'main@sha1:abc' }));
+    expect(state.applied).toBe(true);
+    expect(state.message).toContain('main@sha1:abc');
+  });
+
+  it('is not applied when nothing was ever applied, or when Ready is False', () => {
+    expect(kustomizationApplied(ks({ conditions: ready('Unknown', 'Reconciliation in progress') })).applied).toBe(false);
+    const failed = kustomizationApplied(ks({ conditions: ready('False', "dependency 'flux-system/security' is not ready"), lastAppliedRevision: 'main@sha1:abc' }));
+    expect(failed).toEqual({ applied: false, message: "dependency 'flux-system/security' is not ready" });
+  });
+
+  it('is applied when Ready is True', () => {
+    expect(kustomizationApplied(ks({ conditions: ready('True', 'Applied revision: main@sha1:abc') })).applied).toBe(true);
   });
 });

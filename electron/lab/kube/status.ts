@@ -51,6 +51,23 @@ export function conditionState(object: KubeObjectLike, type: string): { ready: b
   return { ready: null, message };
 }
 
+/**
+ * Whether a Flux Kustomization's outcome exists, for a step's check. Flux sets Ready to Unknown
+ * ("Reconciliation in progress") at every periodic reconcile while keeping the last applied
+ * revision, so a check that wanted Ready True would see a done step as not done now and then.
+ * Only False (or nothing ever applied) means the outcome is missing.
+ */
+export function kustomizationApplied(object: KubeObjectLike): { applied: boolean; message: string } {
+  const state = conditionState(object, 'Ready');
+  if (state.ready === true) return { applied: true, message: state.message };
+  if (state.ready === false) return { applied: false, message: state.message };
+  const status = isRecord(object.status) ? object.status : {};
+  const revision = typeof status.lastAppliedRevision === 'string' ? status.lastAppliedRevision : '';
+  return revision
+    ? { applied: true, message: `${state.message || 'reconciling'} (last applied ${revision})` }
+    : { applied: false, message: state.message };
+}
+
 /** Flux `spec.dependsOn` as `namespace/name` (the namespace defaults to the object's own). */
 export function dependsOn(object: KubeObjectLike): string[] {
   const spec = isRecord(object.spec) ? object.spec : {};

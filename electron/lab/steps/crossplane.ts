@@ -14,7 +14,7 @@ import type { KubeTarget } from '../kube/config';
 import { hasContext } from '../kube/config';
 import { watchFluxObjects } from '../kube/flux-objects';
 import { readObject } from '../kube/read';
-import { conditionState } from '../kube/status';
+import { kustomizationApplied } from '../kube/status';
 import { waitForCondition } from '../kube/wait';
 import type { StepContext } from '../plan/step';
 import { reconcileKustomization } from '../tools/flux';
@@ -44,8 +44,8 @@ export async function kustomizationsReady(target: KubeTarget, names: readonly st
   for (const name of names) {
     const object = await readObject(target, kustomizationRef(name));
     if (!object) return { ready: false, detail: `Kustomization flux-system/${name} does not exist on ${target.context} yet` };
-    const state = conditionState(object, 'Ready');
-    if (state.ready !== true) return { ready: false, detail: `Kustomization flux-system/${name} is not Ready on ${target.context}: ${state.message}` };
+    const state = kustomizationApplied(object);
+    if (!state.applied) return { ready: false, detail: `Kustomization flux-system/${name} is not Ready on ${target.context}: ${state.message}` };
   }
   return { ready: true, detail: `Kustomizations ${names.join(', ')} are Ready on ${target.context}` };
 }

@@ -5,7 +5,7 @@
  */
 import { hasContext } from '../kube/config';
 import { readObject } from '../kube/read';
-import { conditionState } from '../kube/status';
+import { kustomizationApplied } from '../kube/status';
 import { waitForCondition } from '../kube/wait';
 import { bootstrapGithub, clusterPath } from '../tools/flux';
 import { k3dContext } from '../tools/k3d';
@@ -21,8 +21,8 @@ export const fluxBootstrapStep: StepBehaviour = (info, deps) => ({
     if (!hasContext(target)) return { done: false, detail: `The kubeconfig has no context ${context} yet` };
     const object = await readObject(target, FLUX_SYSTEM);
     if (!object) return { done: false, detail: `Flux is not installed on ${context} (no Kustomization flux-system/flux-system)` };
-    const state = conditionState(object, 'Ready');
-    if (state.ready !== true) return { done: false, detail: `Kustomization flux-system/flux-system is not Ready on ${context}: ${state.message}` };
+    const state = kustomizationApplied(object);
+    if (!state.applied) return { done: false, detail: `Kustomization flux-system/flux-system is not Ready on ${context}: ${state.message}` };
     return { done: true, detail: `Kustomization flux-system/flux-system is Ready on ${context}: ${state.message}`, outputs: { context, path: clusterPath(context) } };
   },
   async run(ctx) {
