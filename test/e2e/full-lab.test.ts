@@ -5,17 +5,15 @@
  * address appears. Screenshots of the wizard, the terminal and the dependency graph are kept in
  * test-results/.
  */
-import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Readable } from 'node:stream';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestWorld, type TestWorld } from '../sim/world/test-world';
+import { chromiumPath, launchChromium, repoRoot, serveLab, type LabServer } from './browser';
 
-const root = join(__dirname, '..', '..');
-const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const root = repoRoot;
 const built = existsSync(join(root, 'out', 'cli', 'lab.mjs')) && existsSync(join(root, 'out', 'renderer', 'index.html'));
 const reason = !existsSync(chromiumPath)
   ? `no Chromium at ${chromiumPath} (set CHROMIUM_PATH)`
@@ -24,24 +22,9 @@ const reason = !existsSync(chromiumPath)
     : undefined;
 if (reason) console.warn(`Skipping the whole-lab browser test: ${reason}`);
 
-function serve(env: Record<string, string>): Promise<{ child: ChildProcessByStdio<null, Readable, Readable>; url: string }> {
-  const child = spawn(process.execPath, [join(root, 'bin', 'lab.js'), 'serve', '--port', '0'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  return new Promise((resolve, reject) => {
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
-      const match = /GitOps Lab is running at (\S+)/.exec(stdout);
-      if (match) resolve({ child, url: match[1]! });
-    });
-    child.once('exit', (code) => reject(new Error(`lab serve exited with ${code}: ${stderr}`)));
-  });
-}
-
 describe.skipIf(reason !== undefined)('the whole lab in the browser, against the simulated world', () => {
   let world: TestWorld;
-  let server: Awaited<ReturnType<typeof serve>> | undefined;
+  let server: LabServer | undefined;
   let browser: Browser | undefined;
   let page: Page;
   let workspace: string;
@@ -50,11 +33,8 @@ describe.skipIf(reason !== undefined)('the whole lab in the browser, against the
   beforeAll(async () => {
     world = await startTestWorld({ timeScale: 0.002 });
     workspace = mkdtempSync(join(tmpdir(), 'lab-ui-run-'));
-    server = await serve({ ...world.world.env(), HOME: world.workDir, PATH: world.world.env().PATH ?? '' });
-    browser = await chromium.launch({
-      executablePath: chromiumPath,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'],
-    });
+    server = await serveLab({ ...world.world.env(), HOME: world.workDir, PATH: world.world.env().PATH ?? '' });
+    browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     page.on('console', (m) => {
       if (m.type() === 'error') problems.push(`console: ${m.text()}`);

@@ -4,44 +4,23 @@
  * the WebSocket API, with no console or page errors under the host's strict CSP.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawn, execFileSync, type ChildProcessByStdio } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Readable } from 'node:stream';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { phases, steps } from '../../electron/lab/plan/catalogue';
 import { CONTENT_SECURITY_POLICY } from '../../electron/hosts/web/security';
+import { chromiumPath, launchChromium, repoRoot, haveChromium, serveLab, type LabServer } from './browser';
 
-const root = join(__dirname, '..', '..');
-const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const haveChromium = existsSync(chromiumPath);
+const root = repoRoot;
 if (!haveChromium) {
   console.warn(`e2e wizard tests skipped: no Chromium at ${chromiumPath} (install chromium or set CHROMIUM_PATH)`);
 }
 
-/** Starts `lab serve` and resolves with the URL it prints. */
-function serve(dataDir: string): Promise<{ child: ChildProcessByStdio<null, Readable, Readable>; url: string; stderr: () => string }> {
-  const child = spawn(process.execPath, [join(root, 'bin', 'lab.js'), 'serve', '--port', '0'], {
-    env: { ...process.env, LAB_DATA_DIR: dataDir },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  return new Promise((resolve, reject) => {
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
-      const match = /GitOps Lab is running at (\S+)/.exec(stdout);
-      if (match) resolve({ child, url: match[1]!, stderr: () => stderr });
-    });
-    child.once('exit', (code) => reject(new Error(`lab serve exited with ${code}: ${stderr}`)));
-  });
-}
-
 describe.skipIf(!haveChromium)('wizard in Chromium (web host)', () => {
   let dataDir: string;
-  let server: Awaited<ReturnType<typeof serve>> | undefined;
+  let server: LabServer | undefined;
   let browser: Browser | undefined;
 
   beforeAll(async () => {
@@ -52,11 +31,8 @@ describe.skipIf(!haveChromium)('wizard in Chromium (web host)', () => {
       execFileSync(process.execPath, [join(root, 'scripts', 'build.mjs'), 'renderer'], { cwd: root, stdio: 'inherit' });
     }
     dataDir = mkdtempSync(join(tmpdir(), 'lab-e2e-'));
-    server = await serve(dataDir);
-    browser = await chromium.launch({
-      executablePath: chromiumPath,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'],
-    });
+    server = await serveLab({ ...process.env, LAB_DATA_DIR: dataDir });
+    browser = await launchChromium();
   });
 
   afterAll(async () => {

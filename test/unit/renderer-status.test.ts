@@ -8,16 +8,16 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ResourceStatus } from '../../electron/api/contract';
 import { createEngine, type CommandRunner, type Engine } from '../../electron/lab/engine';
 import type { StepDefinition } from '../../electron/lab/plan/step';
 import type { CommandSpec } from '../../electron/lab/run/types';
 import { startWebHost, type WebHost } from '../../electron/hosts/web/server';
+import { chromiumPath, launchChromium, repoRoot } from '../e2e/browser';
 
-const root = join(__dirname, '..', '..');
-const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const root = repoRoot;
 const staticDir = join(root, 'out', 'renderer');
 const missing = !existsSync(chromiumPath) ? `no Chromium at ${chromiumPath}` : !existsSync(join(staticDir, 'index.html')) ? 'renderer not built (npm run build)' : null;
 if (missing) console.log(`renderer-status: skipped, ${missing}`);
@@ -70,10 +70,7 @@ describe.skipIf(missing !== null)('live status panel in Chromium', () => {
     engine.reportResource(ks('infra-configs', false, 'decryption failed: no key could decrypt secret', ['flux-system/infra-controllers']));
     engine.reportResource(ks('apps', false, "dependency 'flux-system/infra-configs' is not ready", ['flux-system/infra-configs']));
     host = await startWebHost({ backend: engine, staticDir, port: 0 });
-    browser = await chromium.launch({
-      executablePath: chromiumPath,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'],
-    });
+    browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     page.on('console', (m) => {
       if (m.type() === 'error' || m.type() === 'warning') problems.push(`console ${m.type()}: ${m.text()}`);

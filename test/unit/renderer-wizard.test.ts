@@ -4,39 +4,19 @@
  * survive a reload, skipping with a reason, the export dialog, and no console errors throughout.
  * No step is run: that would start real tools on this machine.
  */
-import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Readable } from 'node:stream';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromiumPath, launchChromium, repoRoot, serveLab, type LabServer } from '../e2e/browser';
 
-const root = join(__dirname, '..', '..');
-const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const root = repoRoot;
 const ready = existsSync(chromiumPath) && existsSync(join(root, 'out', 'cli', 'lab.mjs')) && existsSync(join(root, 'out', 'renderer', 'index.html'));
-
-function serve(dataDir: string): Promise<{ child: ChildProcessByStdio<null, Readable, Readable>; url: string }> {
-  const child = spawn(process.execPath, [join(root, 'bin', 'lab.js'), 'serve', '--port', '0'], {
-    env: { ...process.env, LAB_DATA_DIR: dataDir },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  return new Promise((resolve, reject) => {
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
-      const match = /GitOps Lab is running at (\S+)/.exec(stdout);
-      if (match) resolve({ child, url: match[1]! });
-    });
-    child.once('exit', (code) => reject(new Error(`lab serve exited with ${code}: ${stderr}`)));
-  });
-}
 
 describe.skipIf(!ready)('wizard interactions in Chromium', () => {
   let dataDir: string;
-  let server: Awaited<ReturnType<typeof serve>> | undefined;
+  let server: LabServer | undefined;
   let browser: Browser | undefined;
   let page: Page;
   const problems: string[] = [];
@@ -46,11 +26,8 @@ describe.skipIf(!ready)('wizard interactions in Chromium', () => {
 
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'lab-renderer-'));
-    server = await serve(dataDir);
-    browser = await chromium.launch({
-      executablePath: chromiumPath,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'],
-    });
+    server = await serveLab({ ...process.env, LAB_DATA_DIR: dataDir });
+    browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     page.on('console', (m) => {
       if (m.type() === 'error' || m.type() === 'warning') problems.push(`console ${m.type()}: ${m.text()}`);
