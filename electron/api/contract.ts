@@ -109,6 +109,106 @@ export const journalEntrySchema = z.object({
 });
 export type JournalEntry = z.infer<typeof journalEntrySchema>;
 
+// ---------------------------------------------------------------------------------------------
+// Cleanup: the ledger of what the lab created, the teardown plan, the cost clock
+
+export const ledgerKindSchema = z.enum([
+  'k3d-cluster',
+  'gke-cluster',
+  'gke-node-pool',
+  'gcp-network',
+  'gcp-load-balancer',
+  'gcp-service-account',
+  'gcp-service-account-key',
+  'github-repository',
+]);
+export type LedgerKind = z.infer<typeof ledgerKindSchema>;
+
+/** One resource the lab created (or found labelled for this lab), as the ledger records it. */
+export const ledgerEntrySchema = z.object({
+  /** Stable key, e.g. `gke-cluster/my-project/europe-west9-a/dev-cluster`. */
+  id: z.string(),
+  kind: ledgerKindSchema,
+  name: z.string(),
+  project: z.string().optional(),
+  zone: z.string().optional(),
+  /** Kubernetes context of the cluster that manages it (Crossplane) or that it is (k3d). */
+  cluster: z.string().optional(),
+  createdAt: z.string(),
+  /** What the last look at the world found. */
+  state: z.enum(['present', 'gone', 'unknown']),
+  checkedAt: z.string().optional(),
+  /** Why the state is unknown (a tool missing, credentials expired), or what the world said. */
+  detail: z.string().optional(),
+  /** Estimated running cost in US dollars per hour while present. */
+  costPerHour: z.number().optional(),
+  /** Labels the lab set on it (`lab=<session id>`), where the API allows labels. */
+  labels: z.record(z.string(), z.string()).optional(),
+  /** Present while the lab is meant to be down, or its control plane (Crossplane, the k3d cluster) is gone. */
+  leftover: z.boolean().optional(),
+});
+export type LedgerEntry = z.infer<typeof ledgerEntrySchema>;
+
+export const teardownOptionsSchema = z
+  .object({
+    /** Delete the remaining cloud resources directly with gcloud when Crossplane cannot (or must not) do it. */
+    force: z.boolean().default(false),
+    /** Also delete the service-account key and the service account the lab created. */
+    deleteServiceAccount: z.boolean().default(false),
+    /**
+     * Also delete the GitHub repository: the person types `owner/repository` again to confirm;
+     * anything else is refused.
+     */
+    deleteRepository: z.string().optional(),
+  })
+  .strict();
+export type TeardownOptions = z.infer<typeof teardownOptionsSchema>;
+
+/** What a teardown will remove, step by step, shown before anything runs. */
+export const teardownPlanSchema = z.object({
+  items: z.array(
+    z.object({
+      stepId,
+      title: z.string(),
+      /** Ledger ids this step removes. */
+      resources: z.array(z.string()),
+      commands: z.array(commandViewSchema),
+      /** Set when the step would be refused as asked (e.g. k3d while cloud resources remain and no force). */
+      refusal: z.string().optional(),
+    }),
+  ),
+  /** Cost per hour of what is still running, in US dollars. */
+  costPerHour: z.number(),
+  warnings: z.array(z.string()),
+});
+export type TeardownPlan = z.infer<typeof teardownPlanSchema>;
+
+export const costClockSchema = z.object({
+  /** When the first billable cloud resource of this lab appeared. */
+  since: z.string().optional(),
+  costPerHour: z.number(),
+  /** Estimated cost so far, in US dollars. */
+  costSoFar: z.number(),
+  pricesAsOf: z.string(),
+  remindAfterMinutes: z.number().optional(),
+  /** When cleanup starts by itself (workshops). */
+  deadline: z.string().optional(),
+});
+export type CostClock = z.infer<typeof costClockSchema>;
+
+export const cleanupViewSchema = z.object({
+  /** The teardown steps, in order; their states are in `Snapshot.steps`. */
+  steps: z.array(stepViewSchema),
+  running: z.boolean(),
+  /** Set when a teardown finished with nothing left: the lab is meant to be down. */
+  completedAt: z.string().optional(),
+  /** What remains after the last teardown, in sentences that say how to remove it. */
+  remaining: z.array(z.string()),
+  ledger: z.array(ledgerEntrySchema),
+  cost: costClockSchema,
+});
+export type CleanupView = z.infer<typeof cleanupViewSchema>;
+
 export const snapshotSchema = z.object({
   version: z.string(),
   /** True when the outside world is the simulator (a rehearsal); the UI shows a banner. */
@@ -119,6 +219,7 @@ export const snapshotSchema = z.object({
   /** Which secrets are available (never their values). */
   secrets: z.record(z.string(), z.boolean()),
   resources: z.array(resourceStatusSchema),
+  cleanup: cleanupViewSchema,
 });
 export type Snapshot = z.infer<typeof snapshotSchema>;
 
@@ -194,6 +295,13 @@ export const labRequests = {
     /** The output streams as `log` events under this id. */
     result: z.object({ runId: z.string() }),
   },
+  /** What a teardown with these options would remove, checked against the world. */
+  planTeardown: { params: teardownOptionsSchema, result: teardownPlanSchema },
+  /** Starts the ordered teardown; progress arrives as `step` and `log` events of the teardown steps. */
+  runTeardown: { params: teardownOptionsSchema, result: ok },
+  cancelTeardown: { params: empty, result: ok },
+  /** Deletes the given leftovers directly (gcloud, k3d), for the one-click removal. */
+  removeLeftovers: { params: z.object({ ids: z.array(z.string().min(1)).min(1) }).strict(), result: ok },
   // `satisfies` refuses both a request missing from methods.ts and one methods.ts does not name.
 } as const satisfies Record<LabMethodName, { params: z.ZodType; result: z.ZodType }>;
 
@@ -225,6 +333,10 @@ export const labEventSchema = z.discriminatedUnion('type', [
   }),
   z.object({ type: z.literal('resource'), resource: resourceStatusSchema }),
   z.object({ type: z.literal('inputs'), inputs: partialLabInputsSchema, secrets: z.record(z.string(), z.boolean()) }),
+  /** The cleanup view changed (ledger, teardown progress, cost clock). */
+  z.object({ type: z.literal('cleanup'), cleanup: cleanupViewSchema }),
+  /** Something the person should see now: the cost reminder, the deadline's automatic cleanup. */
+  z.object({ type: z.literal('notice'), level: z.enum(['info', 'warning']), message: z.string() }),
 ]);
 export type LabEvent = z.infer<typeof labEventSchema>;
 

@@ -18,6 +18,10 @@ export const labMethodNames = [
   'getJournal',
   'exportScript',
   'troubleshoot',
+  'planTeardown',
+  'runTeardown',
+  'cancelTeardown',
+  'removeLeftovers',
 ] as const;
 export type LabMethodName = (typeof labMethodNames)[number];
 

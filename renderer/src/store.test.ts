@@ -20,6 +20,7 @@ function snapshotWith(statuses: Record<string, Snapshot['steps'][string]['status
     inputs: {},
     secrets: {},
     resources: [],
+    cleanup: { steps: [], running: false, remaining: [], ledger: [], cost: { costPerHour: 0, costSoFar: 0, pricesAsOf: '2026-11' } },
   };
 }
 

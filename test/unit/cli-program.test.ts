@@ -30,6 +30,7 @@ function snapshot(): Snapshot {
     inputs: {},
     secrets: {},
     resources: [],
+    cleanup: { steps: [], running: false, remaining: [], ledger: [], cost: { costPerHour: 0, costSoFar: 0, pricesAsOf: '2026-11' } },
   };
 }
 
@@ -48,6 +49,7 @@ function harness(extra: Partial<CliDeps> = {}) {
     exportScript: () => ({ script: '#!/usr/bin/env bash\nk3d cluster create crossplane' }),
     setInputs: unused, setSecret: unused, runStep: unused, retryStep: unused, skipStep: unused, cancelStep: unused,
     runAll: unused, cancelAll: unused, readLog: unused, getJournal: unused, troubleshoot: unused,
+    planTeardown: unused, runTeardown: unused, cancelTeardown: unused, removeLeftovers: unused,
     onEvent: () => () => undefined,
     start: async () => {
       log.push('start');

@@ -234,6 +234,7 @@ describe('progress display', () => {
   it('the plan counts what is left to run', () => {
     const plan = formatPlan({
       version: '1', rehearsal: false, inputs: {}, secrets: {}, resources: [],
+      cleanup: { steps: [], running: false, remaining: [], ledger: [], cost: { costPerHour: 0, costSoFar: 0, pricesAsOf: '2026-11' } },
       phases: [{ id: 'p', title: 'Phase', steps: ['x', 'y'].map((id) => ({ id, phase: 'p', title: id.toUpperCase(), why: '', dependsOn: [], commands: [], estimateSeconds: 90, inputs: [] })) }],
       steps: { x: { status: 'succeeded', attempts: 1 } },
     });

@@ -24,6 +24,10 @@ function fakeBackend() {
     getJournal: vi.fn(async () => ({ entries: [] })),
     exportScript: vi.fn(async () => ({ script: '#!/bin/sh\n' })),
     troubleshoot: vi.fn(),
+    planTeardown: vi.fn(),
+    runTeardown: ok,
+    cancelTeardown: ok,
+    removeLeftovers: ok,
   } satisfies LabBackend;
 }
 

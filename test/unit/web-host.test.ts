@@ -34,6 +34,10 @@ function fakeBackend() {
     getJournal: unused,
     exportScript: () => ({ script: '#!/usr/bin/env bash\necho lab\n' }),
     troubleshoot: unused,
+    planTeardown: unused,
+    runTeardown: unused,
+    cancelTeardown: unused,
+    removeLeftovers: unused,
     onEvent(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);

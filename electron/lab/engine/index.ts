@@ -21,6 +21,7 @@ import { createEventBus, type LabEventListener } from '../events/bus';
 import { createLogCoalescer, type LogSource } from '../events/coalescer';
 import { createStepLogs } from '../events/log-files';
 import { createResourceBoard } from '../events/resources';
+import { PRICES_AS_OF } from '../cloud/prices';
 import { phases as cataloguePhases } from '../plan/catalogue';
 import { labSteps } from '../plan/lab-steps';
 import { Scheduler } from '../plan/scheduler';
@@ -238,6 +239,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
       inputs: current.inputs,
       secrets: secretFlags(),
       resources: resources.list(),
+      cleanup: { steps: [], running: false, remaining: [], ledger: [], cost: { costPerHour: 0, costSoFar: 0, pricesAsOf: PRICES_AS_OF } },
     };
   }
 
@@ -349,8 +351,16 @@ export function createEngine(options: EngineOptions = {}): Engine {
     getJournal: async () => ({ entries: journal.list() }),
     exportScript: async () => ({ script: exportScript(journal.list(), titles) }),
     troubleshoot: async ({ request }) => troubleshoot(request),
+    planTeardown: async () => cleanupUnavailable(),
+    runTeardown: async () => cleanupUnavailable(),
+    cancelTeardown: async () => cleanupUnavailable(),
+    removeLeftovers: async () => cleanupUnavailable(),
   };
   return engine;
+}
+
+function cleanupUnavailable(): never {
+  throw new LabApiError('conflict', 'Cleanup is not available in this version: run `lab export-script` and LAB.md section 4 by hand');
 }
 
 /**

@@ -46,6 +46,7 @@ const snapshot: Snapshot = {
   inputs: { github: { owner: 'smana' } },
   secrets: { GITHUB_TOKEN: false },
   resources: [],
+  cleanup: { steps: [], running: false, remaining: [], ledger: [], cost: { costPerHour: 0, costSoFar: 0, pricesAsOf: '2026-11' } },
 };
 
 function labWith(selected: string): Lab {

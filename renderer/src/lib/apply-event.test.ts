@@ -10,6 +10,7 @@ const base: Snapshot = {
   inputs: {},
   secrets: { GITHUB_TOKEN: false },
   resources: [],
+  cleanup: { steps: [], running: false, remaining: [], ledger: [], cost: { costPerHour: 0, costSoFar: 0, pricesAsOf: '2026-11' } },
 };
 
 const ks = (ready: boolean | null, extra: Partial<ResourceStatus> = {}): ResourceStatus => ({

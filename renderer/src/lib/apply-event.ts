@@ -25,7 +25,10 @@ export function applyEvent(snapshot: Snapshot, event: LabEvent): Snapshot {
       else resources[index] = event.resource;
       return { ...snapshot, resources };
     }
+    case 'cleanup':
+      return { ...snapshot, cleanup: event.cleanup };
     case 'log':
+    case 'notice':
       return snapshot;
   }
 }

@@ -20,6 +20,7 @@ function snap(states: Record<string, StepState>): Snapshot {
     inputs: {},
     secrets: {},
     resources: [],
+    cleanup: { steps: [], running: false, remaining: [], ledger: [], cost: { costPerHour: 0, costSoFar: 0, pricesAsOf: '2026-11' } },
   };
 }
 const running: StepState = { status: 'running', attempts: 1 };
