@@ -25,7 +25,8 @@ import { PRICES_AS_OF } from '../cloud/prices';
 import { phases as cataloguePhases } from '../plan/catalogue';
 import { labSteps } from '../plan/lab-steps';
 import { Scheduler } from '../plan/scheduler';
-import type { StepContext, StepDefinition } from '../plan/step';
+import type { StepContext, StepDefinition, StepLedger } from '../plan/step';
+import { openLedger, type Ledger } from '../cleanup/ledger';
 import { SecretMasker } from '../run/mask';
 import { exportScript, openJournal } from '../run/journal';
 import { createRunner, describeCommand } from '../run/runner';
@@ -54,6 +55,8 @@ export interface EngineOptions {
   logWindowMs?: number;
   /** Per-step log file cap in bytes (default 20 MB). */
   logCapBytes?: number;
+  /** What the lab created, for cleanup (default: `ledger.json` in the data directory). */
+  ledger?: Ledger;
 }
 
 export interface Engine extends LabBackend {
@@ -88,6 +91,8 @@ export function createEngine(options: EngineOptions = {}): Engine {
   const coalescer = createLogCoalescer((event) => bus.emit(event), options.logWindowMs);
   const logs = createStepLogs(path.join(dataDir, 'logs'), options.logCapBytes);
   const store = createStateStore(dataDir);
+  const ledger = options.ledger ?? openLedger(dataDir);
+  const stepLedger: StepLedger = { sessionId: ledger.sessionId, record: (resource) => void ledger.record(resource) };
   const secrets = new Map<SecretName, string>();
   const titles = Object.fromEntries(steps.map((step) => [step.id, step.title]));
   const stepPhases = new Set(steps.map((step) => step.phase));
@@ -171,6 +176,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
       run: (spec, listener) => runCommand(step.id, spec, signal, listener),
       info: (message) => info(step.id, message),
       outputsOf: (id) => scheduler?.outputsOf(id),
+      ledger: stepLedger,
     };
   }
 

@@ -6,6 +6,7 @@ import type { z } from 'zod';
 import type { LabInputs } from '../../api/inputs';
 import type { StepInfo } from './catalogue';
 import type { CommandResult, CommandSpec, OutputListener } from '../run/types';
+import type { LedgerRecord } from '../cleanup/ledger';
 
 export interface StepContext {
   readonly inputs: LabInputs;
@@ -23,6 +24,16 @@ export interface StepContext {
   readonly signal: AbortSignal;
   /** The app's data directory (state, logs, journal). */
   readonly dataDir: string;
+  /**
+   * The cleanup ledger: a step records every resource it creates the moment it exists, and
+   * labels cloud resources with `lab=<sessionId>` where the API allows. The engine always provides it.
+   */
+  readonly ledger?: StepLedger;
+}
+
+export interface StepLedger {
+  readonly sessionId: string;
+  record(resource: LedgerRecord): void;
 }
 
 export interface CheckResult {
