@@ -11,6 +11,7 @@ import type { ConnectionState, LabClient } from './api/client';
 import { applyEvent } from './lib/apply-event';
 import { ALL_STREAM, LogBook } from './lib/log-book';
 import { CATCH_UP_NOTE, missedOutput } from './lib/catch-up';
+import { addNotice, teardownSteps, type LabNotice } from './lib/cleanup';
 
 export interface LabState {
   snapshot: Snapshot | null;
@@ -28,10 +29,13 @@ export interface LabState {
   terminalStream: string;
   /** Names for streams that are not steps, e.g. troubleshooting runs. */
   streamLabels: Record<string, string>;
+  /** The engine's `notice` events still on screen (cost reminder, deadline), newest last. */
+  notices: LabNotice[];
   select(stepId: string): void;
   showStream(stream: string): void;
   nameStream(stream: string, label: string): void;
   setActionError(message: string | null): void;
+  dismissNotice(id: number): void;
 }
 
 export interface Lab {
@@ -46,6 +50,11 @@ export interface Lab {
 
 export function allSteps(snapshot: Snapshot | null): StepView[] {
   return snapshot ? snapshot.phases.flatMap((p) => p.steps) : [];
+}
+
+/** The lab's steps and then the teardown's: everything that has a card, a state and a log. */
+export function stepsWithTeardown(snapshot: Snapshot | null): StepView[] {
+  return [...allSteps(snapshot), ...teardownSteps(snapshot)];
 }
 
 /** The step a newcomer should look at first: the running one, else the first not finished. */
@@ -64,7 +73,7 @@ export function defaultSelection(snapshot: Snapshot): string | null {
 export const LAB_STREAM = 'lab';
 
 export function streamLabel(snapshot: Snapshot | null, stream: string, labels: Record<string, string> = {}): string {
-  return allSteps(snapshot).find((s) => s.id === stream)?.title ?? labels[stream] ?? (stream === LAB_STREAM ? 'Lab' : stream);
+  return stepsWithTeardown(snapshot).find((s) => s.id === stream)?.title ?? labels[stream] ?? (stream === LAB_STREAM ? 'Lab' : stream);
 }
 
 /** How much earlier output to fetch per stream: enough to read, bounded for a slow link. */
@@ -72,7 +81,7 @@ const HISTORY_BYTES = 256 * 1024;
 
 /** Steps that ran before this window opened, in lab order, so their output gets a tab. */
 export function startedSteps(snapshot: Snapshot): string[] {
-  return allSteps(snapshot)
+  return stepsWithTeardown(snapshot)
     .filter((s) => (snapshot.steps[s.id]?.attempts ?? 0) > 0 || snapshot.steps[s.id]?.startedAt)
     .map((s) => s.id);
 }
@@ -89,17 +98,26 @@ export function createLab(client: LabClient): Lab {
     actionError: null,
     terminalStream: ALL_STREAM,
     streamLabels: {},
+    notices: [],
     select: (stepId) => set({ selectedStepId: stepId }),
     showStream: (stream) => set({ terminalStream: stream }),
     nameStream: (stream, label) => set((s) => ({ streamLabels: { ...s.streamLabels, [stream]: label } })),
     setActionError: (message) => set({ actionError: message }),
+    dismissNotice: (id) => set((s) => ({ notices: s.notices.filter((n) => n.id !== id) })),
   }));
+
+  let noticeCount = 0;
 
   function onEvent(event: LabEvent): void {
     if (event.type === 'log') {
       const { snapshot, streamLabels } = store.getState();
       logs.append(event.stream, event.source, event.data, streamLabel(snapshot, event.stream, streamLabels));
       if (!store.getState().streams.includes(event.stream)) store.setState((s) => ({ streams: [...s.streams, event.stream] }));
+      return;
+    }
+    if (event.type === 'notice') {
+      const notice = { id: ++noticeCount, level: event.level, message: event.message, at: Date.now() };
+      store.setState((s) => ({ notices: addNotice(s.notices, notice) }));
       return;
     }
     const { snapshot } = store.getState();
@@ -116,7 +134,7 @@ export function createLab(client: LabClient): Lab {
         snapshot,
         loadError: null,
         streams: [...s.streams, ...startedSteps(snapshot).filter((id) => !s.streams.includes(id))],
-        selectedStepId: s.selectedStepId && allSteps(snapshot).some((st) => st.id === s.selectedStepId) ? s.selectedStepId : defaultSelection(snapshot),
+        selectedStepId: s.selectedStepId && stepsWithTeardown(snapshot).some((st) => st.id === s.selectedStepId) ? s.selectedStepId : defaultSelection(snapshot),
       }));
     } catch (error) {
       store.setState({ loadError: error instanceof Error ? error.message : String(error) });
