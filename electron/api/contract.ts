@@ -51,6 +51,20 @@ export const phaseViewSchema = z.object({
 });
 export type PhaseView = z.infer<typeof phaseViewSchema>;
 
+/** A scaffold file that differs from what the app last wrote there, with the change the app would make. */
+export const scaffoldConflictSchema = z.object({
+  /** Path inside the repository. */
+  file: z.string(),
+  reason: z.enum(['edited', 'deleted', 'not-written-by-the-app']),
+  /** Unified diff from the person's version to the lab's, masked. */
+  diff: z.string(),
+  /** Hash of the person's version (`absent` when deleted): an answer holds for this content only. */
+  sha256: z.string(),
+  /** Where the person's version is kept if they take the lab's; absent for a deleted file. */
+  backup: z.string().optional(),
+});
+export type ScaffoldConflictView = z.infer<typeof scaffoldConflictSchema>;
+
 export const stepErrorSchema = z.object({
   message: z.string(),
   hint: z.string().optional(),
@@ -60,6 +74,8 @@ export const stepErrorSchema = z.object({
   signal: z.string().nullable().optional(),
   /** Last lines of the command's stderr, masked. */
   stderrTail: z.string().optional(),
+  /** Scaffold files the person changed: the step asks what to do with each before writing any. */
+  conflicts: z.array(scaffoldConflictSchema).optional(),
 });
 export type StepError = z.infer<typeof stepErrorSchema>;
 

@@ -67,6 +67,26 @@ export const clusterInputsSchema = z
     path: ['maxNodes'],
   });
 
+/**
+ * A person's answer about one scaffold file they changed, valid only for the content it was
+ * given for: `sha256` is the hash of their version as the app showed it (`absent` when they
+ * deleted the file), so a file changed again after the answer is asked about again.
+ */
+export const scaffoldDecisionSchema = z.object({
+  file: z
+    .string()
+    .min(1, 'scaffold: file is the repository path the app named, e.g. security/base/kustomization.yaml')
+    .refine((v) => !v.startsWith('/') && !v.split('/').includes('..'), 'scaffold: file must be a path inside the repository (no leading / and no ..)'),
+  sha256: z.string().regex(/^([0-9a-f]{64}|absent)$/, 'scaffold: sha256 is the hash the app showed for your version of the file (or "absent" for a deleted file)'),
+});
+export type ScaffoldDecision = z.infer<typeof scaffoldDecisionSchema>;
+
+/** What to do with scaffold files the person changed: keep theirs, or take the lab's (theirs is backed up). */
+export const scaffoldInputsSchema = z.object({
+  keep: z.array(scaffoldDecisionSchema).default([]),
+  replace: z.array(scaffoldDecisionSchema).default([]),
+});
+
 export const labInputsSchema = z.object({
   github: githubInputsSchema,
   gcp: gcpInputsSchema,
@@ -81,6 +101,7 @@ export const labInputsSchema = z.object({
   }),
   /** Local folder the GitOps repository is cloned into. */
   workspaceDir: z.string().min(1, 'workspaceDir: choose a folder for the local clone of your repository'),
+  scaffold: scaffoldInputsSchema.default({ keep: [], replace: [] }),
 });
 
 export type LabInputs = z.infer<typeof labInputsSchema>;
@@ -102,6 +123,7 @@ export const partialLabInputsSchema = z.object({
     .partial()
     .optional(),
   workspaceDir: z.string().optional(),
+  scaffold: z.object({ keep: z.array(scaffoldDecisionSchema), replace: z.array(scaffoldDecisionSchema) }).partial().optional(),
 });
 export type PartialLabInputs = z.infer<typeof partialLabInputsSchema>;
 
