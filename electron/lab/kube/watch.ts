@@ -1,7 +1,8 @@
 /**
  * A list+watch of one kind of object through @kubernetes/client-node's ListWatch: it re-watches
  * from the last resourceVersion when a stream ends and relists when the server answers 410 Gone.
- * Other errors (API server restarting, connection refused) restart it after a pause.
+ * Other errors (API server restarting, connection refused) restart it after a pause that doubles
+ * with each failure in a row (up to a cap), so an unreachable cluster is not hammered.
  */
 import * as k8s from '@kubernetes/client-node';
 import { loadKubeConfig, type KubeTarget } from './config';
@@ -14,6 +15,42 @@ class ObjectPaths extends k8s.KubernetesObjectApi {
   }
 }
 
+/**
+ * ListWatch's stop only aborts the stream it holds at that moment: a list or a watch request
+ * still in flight when it is stopped would open a stream nobody ends (and keep the process
+ * alive). This Watch refuses to open streams once stopped and aborts the ones it opened.
+ */
+class StoppableWatch extends k8s.Watch {
+  private stopped = false;
+  private readonly open = new Set<AbortController>();
+  /** Called as each watch request starts: ListWatch has applied any list it made before. */
+  beforeWatch: () => void = () => undefined;
+
+  override async watch(path: string, queryParams: Record<string, string | number | boolean | undefined>, callback: (phase: string, apiObj: unknown, watchObj?: unknown) => void, done: (err: unknown) => void): Promise<AbortController> {
+    if (this.stopped) {
+      const refused = new AbortController();
+      refused.abort();
+      return refused;
+    }
+    this.beforeWatch();
+    let controller: AbortController | undefined;
+    const finished = (err: unknown): void => {
+      if (controller) this.open.delete(controller);
+      done(err);
+    };
+    controller = await super.watch(path, queryParams, callback, finished);
+    if (this.stopped) controller.abort();
+    else if (!controller.signal.aborted) this.open.add(controller);
+    return controller;
+  }
+
+  stop(): void {
+    this.stopped = true;
+    for (const controller of this.open) controller.abort();
+    this.open.clear();
+  }
+}
+
 export interface ObjectWatchOptions extends KubeTarget {
   apiVersion: string;
   kind: string;
@@ -23,7 +60,12 @@ export interface ObjectWatchOptions extends KubeTarget {
   onChange(object: KubeObjectLike, deleted: boolean): void;
   /** Errors the watch recovers from by restarting; for the log. */
   onError?(error: unknown): void;
+  /** Each time a (re)list succeeded: the server answers again after errors. */
+  onListed?(): void;
+  /** First pause before a restart after an error (default 1 s); it doubles per failure in a row. */
   restartDelayMs?: number;
+  /** Longest pause between restarts (default 30 s). */
+  maxRestartDelayMs?: number;
 }
 
 export interface ObjectWatch {
@@ -36,36 +78,53 @@ export async function watchObjects(options: ObjectWatchOptions): Promise<ObjectW
   const kc = loadKubeConfig(options);
   const objects = k8s.KubernetesObjectApi.makeApiClient(kc);
   const path = await kc.makeApiClient(ObjectPaths).collection(options.apiVersion, options.kind, options.namespace);
-  const list = () =>
-    objects.list<k8s.KubernetesObject>(options.apiVersion, options.kind, options.namespace, undefined, undefined, undefined, options.fieldSelector) as Promise<
-      k8s.KubernetesListObject<k8s.KubernetesObject>
-    >;
-  const informer = new k8s.ListWatch<k8s.KubernetesObject>(path, new k8s.Watch(kc), list, false, undefined, options.fieldSelector);
+  const firstDelay = options.restartDelayMs ?? 1000;
+  const maxDelay = Math.max(firstDelay, options.maxRestartDelayMs ?? 30_000);
+  let failures = 0;
   let stopped = false;
   let restart: NodeJS.Timeout | undefined;
   let markListed: () => void = () => undefined;
   const listed = new Promise<void>((resolve) => (markListed = resolve));
 
-  informer.on(k8s.ADD, (object) => options.onChange(object as KubeObjectLike, false));
-  informer.on(k8s.UPDATE, (object) => options.onChange(object as KubeObjectLike, false));
-  informer.on(k8s.DELETE, (object) => options.onChange(object as KubeObjectLike, true));
-  // CONNECT fires before each (re)list; the list has been applied once the watch call is made.
+  let justListed = false;
+  const list = async (): Promise<k8s.KubernetesListObject<k8s.KubernetesObject>> => {
+    const result = (await objects.list<k8s.KubernetesObject>(options.apiVersion, options.kind, options.namespace, undefined, undefined, undefined, options.fieldSelector)) as k8s.KubernetesListObject<k8s.KubernetesObject>;
+    justListed = true;
+    return result;
+  };
+  const watch = new StoppableWatch(kc);
+  // The listed objects have been reported once the informer goes on to watch.
+  watch.beforeWatch = () => {
+    if (!justListed) return;
+    justListed = false;
+    failures = 0;
+    markListed();
+    if (!stopped) options.onListed?.();
+  };
+  const informer = new k8s.ListWatch<k8s.KubernetesObject>(path, watch, list, false, undefined, options.fieldSelector);
+
+  informer.on(k8s.ADD, (object) => stopped || options.onChange(object as KubeObjectLike, false));
+  informer.on(k8s.UPDATE, (object) => stopped || options.onChange(object as KubeObjectLike, false));
+  informer.on(k8s.DELETE, (object) => stopped || options.onChange(object as KubeObjectLike, true));
   informer.on(k8s.ERROR, (error) => {
     if (stopped) return;
     options.onError?.(error);
     clearTimeout(restart);
+    const delay = Math.min(maxDelay, firstDelay * 2 ** Math.min(failures, 16));
+    failures += 1;
     restart = setTimeout(() => {
-      if (!stopped) informer.start().then(markListed, (e: unknown) => options.onError?.(e));
-    }, options.restartDelayMs ?? 1000);
+      if (!stopped) informer.start().catch((e: unknown) => options.onError?.(e));
+    }, delay);
   });
-  informer.start().then(markListed, (error: unknown) => options.onError?.(error));
+  informer.start().catch((error: unknown) => options.onError?.(error));
 
   return {
     listed,
     stop() {
       stopped = true;
       clearTimeout(restart);
-      informer.stop();
+      watch.stop();
+      void informer.stop();
     },
   };
 }
