@@ -87,6 +87,27 @@ export const scaffoldInputsSchema = z.object({
   replace: z.array(scaffoldDecisionSchema).default([]),
 });
 
+/**
+ * Cost reminders and the workshop deadline. `deadline` is an ISO 8601 time with a zone, or
+ * `HH:MM` local time (the first such moment after the cloud resources appeared).
+ */
+export const cleanupInputsSchema = z.object({
+  remindAfterMinutes: z
+    .number({ message: 'cleanup.remindAfterMinutes: a number of minutes, e.g. 60' })
+    .int('cleanup.remindAfterMinutes: a whole number of minutes')
+    .min(1, 'cleanup.remindAfterMinutes: at least 1')
+    .max(10_080, 'cleanup.remindAfterMinutes: at most 10080 (a week)')
+    .optional(),
+  deadline: z
+    .string({ message: 'cleanup.deadline: a time such as 17:30 or 2026-11-27T17:00:00+01:00' })
+    .refine(
+      (v) => /^([01]\d|2[0-3]):[0-5]\d$/.test(v) || (/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(v) && !Number.isNaN(Date.parse(v))),
+      'cleanup.deadline: use HH:MM local time (e.g. 17:30) or an ISO 8601 time with a zone (e.g. 2026-11-27T17:00:00+01:00)',
+    )
+    .optional(),
+});
+export type CleanupInputs = z.infer<typeof cleanupInputsSchema>;
+
 export const labInputsSchema = z.object({
   github: githubInputsSchema,
   gcp: gcpInputsSchema,
@@ -102,6 +123,7 @@ export const labInputsSchema = z.object({
   /** Local folder the GitOps repository is cloned into. */
   workspaceDir: z.string().min(1, 'workspaceDir: choose a folder for the local clone of your repository'),
   scaffold: scaffoldInputsSchema.default({ keep: [], replace: [] }),
+  cleanup: cleanupInputsSchema.optional(),
 });
 
 export type LabInputs = z.infer<typeof labInputsSchema>;
@@ -124,6 +146,7 @@ export const partialLabInputsSchema = z.object({
     .optional(),
   workspaceDir: z.string().optional(),
   scaffold: z.object({ keep: z.array(scaffoldDecisionSchema), replace: z.array(scaffoldDecisionSchema) }).partial().optional(),
+  cleanup: cleanupInputsSchema.optional(),
 });
 export type PartialLabInputs = z.infer<typeof partialLabInputsSchema>;
 

@@ -5,13 +5,15 @@
  *
  * The GitHub token never belongs in the file (files get shared and committed): a `token` key is
  * refused. Relative paths are resolved against the file's folder, so the file works from anywhere.
+ * `scaffold.keep` / `scaffold.replace` answer, for `lab up`, what the app would ask on the scaffold
+ * step's card about files the person changed (the step's error prints the entries to paste).
  */
 import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import path from 'node:path';
 import { parseDocument } from 'yaml';
 import { z } from 'zod';
-import { clusterInputsSchema, fieldIssues, gcpInputsSchema, githubInputsSchema, labInputsSchema, type LabInputs } from '../../api/inputs';
+import { cleanupInputsSchema, clusterInputsSchema, fieldIssues, gcpInputsSchema, githubInputsSchema, labInputsSchema, type LabInputs } from '../../api/inputs';
 
 /** Workshop settings, optional, for the cleanup reminders. */
 export const workshopSchema = z.object({
@@ -41,11 +43,12 @@ export class LabConfigError extends Error {
 
 /** Keys each section may hold; anything else is most likely a typo and is reported. */
 const KNOWN_KEYS: Record<string, readonly string[]> = {
-  '': ['github', 'gcp', 'clusters', 'workspaceDir', 'workshop'],
+  '': ['github', 'gcp', 'clusters', 'workspaceDir', 'workshop', 'cleanup'],
   github: Object.keys(githubInputsSchema.shape),
   gcp: Object.keys(gcpInputsSchema.shape),
   clusters: Object.keys(clusterInputsSchema.shape),
   workshop: Object.keys(workshopSchema.shape),
+  cleanup: Object.keys(cleanupInputsSchema.shape),
 };
 
 const TOKEN_KEY = /^(token|github_?token|pat)$/i;
@@ -120,7 +123,7 @@ function unknownKeyProblems(data: Record<string, unknown>): string[] {
     }
   };
   check(data, '', KNOWN_KEYS['']!);
-  for (const section of ['github', 'gcp', 'clusters', 'workshop']) {
+  for (const section of ['github', 'gcp', 'clusters', 'workshop', 'cleanup']) {
     const value = data[section];
     if (isRecord(value)) check(value, `${section}.`, KNOWN_KEYS[section]!);
   }
