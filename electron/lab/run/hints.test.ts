@@ -22,6 +22,25 @@ describe('hintFor', () => {
     expect(hintFor({ tool, output })).toMatch(expected);
   });
 
+  it('names the taken port, the cluster and --api-port when k3d cannot bind', () => {
+    // k3d 5.x on a port conflict (kubefirst issue #1609 shows the same wording for 443).
+    const output =
+      "ERRO[0012] Failed Cluster Start: Failed to add one or more helper nodes: runtime failed to start node 'k3d-lab-serverlb': docker failed to start container for node 'k3d-lab-serverlb': " +
+      'Error response from daemon: driver failed programming external connectivity on endpoint k3d-lab-serverlb (139c5afb68): Bind for 0.0.0.0:6550 failed: port is already allocated\n' +
+      'ERRO[0012] Failed to create cluster >>> Rolling Back';
+    const hint = hintFor({ tool: 'k3d', output });
+    expect(hint).toContain('port 6550 on this machine is already taken');
+    expect(hint).toContain('lsof -i :6550');
+    expect(hint).toContain('k3d cluster create lab --api-port 127.0.0.1:');
+  });
+
+  it('says k3d rolled back and what to check when Docker cannot start the server node', () => {
+    const output =
+      "ERRO[0003] Failed Cluster Start: Failed to start server k3d-lab-server-0: runtime failed to start node 'k3d-lab-server-0': docker failed to start container for node 'k3d-lab-server-0': " +
+      'Error response from daemon: failed to create task for container: OCI runtime create failed: runc create failed: unable to start container process: error during container init: exit status 1';
+    expect(hintFor({ tool: 'k3d', output })).toMatch(/^Docker could not start the cluster's node container and k3d rolled everything back: check Docker has free memory and disk/);
+  });
+
   it('names the tool when it could not be started', () => {
     expect(hintFor({ tool: 'flux', code: 'ENOENT', output: '' })).toBe('flux is not installed or not on PATH: run the Tools step / asdf install');
   });

@@ -16,7 +16,8 @@ export interface HintInput {
 
 interface HintRule {
   pattern: RegExp;
-  hint(tool: string): string;
+  /** `match` is the pattern's match in the output, for hints that name what it names (a port). */
+  hint(tool: string, match: RegExpExecArray): string;
 }
 
 /** First match wins, so the more specific wordings come first. */
@@ -33,6 +34,23 @@ const RULES: HintRule[] = [
   {
     pattern: /Cannot connect to the Docker daemon|Is the docker daemon running|failed to connect to the docker API/i,
     hint: () => 'Docker is not running: start Docker Desktop (or the Docker service) and retry',
+  },
+  {
+    // Docker's wording when a published port is taken; k3d prints it for the API port or a
+    // `-p` mapping, names the node (`k3d-NAME-serverlb`) and rolls the whole cluster back.
+    pattern: /endpoint k3d-([a-z0-9-]+?)-(?:serverlb|server-\d+|agent-\d+)[^\n]*Bind for [^\s]*:(\d+) failed: port is already allocated/,
+    hint: (_tool, [, cluster, port]) =>
+      `port ${port} on this machine is already taken (another k3d cluster, a container or a program: see \`docker ps\` or \`lsof -i :${port}\`); ` +
+      `k3d rolled the cluster back. Free the port, or create the cluster on a port you choose: ` +
+      `k3d cluster create ${cluster} --api-port 127.0.0.1:6550 --wait (any free port), then run lab up again: it uses the existing cluster`,
+  },
+  {
+    // k3d's wording when Docker cannot start a node's container (cgroups, memory, a broken
+    // image); it has already rolled back, so there is nothing to clean up before retrying.
+    pattern: /Failed Cluster Start: Failed to start server[^\n]*runtime failed to start node/,
+    hint: () =>
+      'Docker could not start the cluster\'s node container and k3d rolled everything back: check Docker has free memory and disk ' +
+      '(`docker system df`; Docker Desktop: Settings > Resources), restart Docker if it keeps failing, then run lab up again',
   },
   {
     // kubectl's wording when the API server rejects the kubeconfig's credentials.
@@ -73,5 +91,9 @@ const RULES: HintRule[] = [
 export function hintFor({ tool, code, output }: HintInput): string | undefined {
   if (code === 'ENOENT') return `${tool} is not installed or not on PATH: run the Tools step / asdf install`;
   if (code === 'EACCES') return `${tool} is not executable: check its file permissions or reinstall it in the Tools step`;
-  return RULES.find((rule) => rule.pattern.test(output))?.hint(tool);
+  for (const rule of RULES) {
+    const match = rule.pattern.exec(output);
+    if (match) return rule.hint(tool, match);
+  }
+  return undefined;
 }
