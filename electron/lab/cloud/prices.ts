@@ -10,6 +10,12 @@ export const PRICES_AS_OF = '2026-11';
 /** GKE Standard cluster management fee, per cluster. One zonal cluster per billing account is free. */
 export const GKE_CLUSTER_FEE_PER_HOUR = 0.1;
 
+/**
+ * A regional forwarding rule, as a LoadBalancer Service gets one (cloud.google.com/vpc/network-pricing:
+ * the first five rules of a project cost the same per hour, read 2026-11).
+ */
+export const FORWARDING_RULE_PER_HOUR = 0.025;
+
 /** US dollars per hour per node: on-demand, and preemptible (Spot) which Google may stop at any time. */
 export const MACHINE_PRICES: Readonly<Record<string, { onDemand: number; preemptible: number }>> = {
   'e2-small': { onDemand: 0.0168, preemptible: 0.005 },
