@@ -98,6 +98,51 @@ describe('kustomize guard', () => {
   });
 });
 
+describe('kustomize guard across pushes', () => {
+  /** The real runner, counting the folders kubectl kustomize was run on. */
+  function countingRunner(): { runner: GuardOptions['runner']; built: string[] } {
+    const built: string[] = [];
+    return { built, runner: { run: (spec, listener) => (built.push(spec.argv[2]!), runner.run(spec, listener)) } };
+  }
+  const base = {
+    'base/kustomization.yaml': 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - ns.yaml\n',
+    'base/ns.yaml': 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: demo\n',
+    'one/kustomization.yaml': 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - ../base\n',
+    'two/kustomization.yaml': 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - cm.yaml\n',
+    'two/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\ndata:\n  mode: a\n',
+  };
+
+  it('builds again only the overlays whose inputs changed, including a base outside the folder', async () => {
+    const tmp = tempDir('guards-cache-');
+    cleanups.push(tmp.remove);
+    writeTree(tmp.dir, base);
+    const first = countingRunner();
+    expect((await runGuards(tmp.dir, { runner: first.runner, kubectl: kubectlPath() })).ok).toBe(true);
+    expect(first.built.sort()).toEqual(['one', 'two']);
+
+    const unchanged = countingRunner();
+    expect((await runGuards(tmp.dir, { runner: unchanged.runner, kubectl: kubectlPath() })).ok).toBe(true);
+    expect(unchanged.built).toEqual([]);
+
+    writeTree(tmp.dir, { 'base/ns.yaml': 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: shop\n' });
+    const baseChanged = countingRunner();
+    expect((await runGuards(tmp.dir, { runner: baseChanged.runner, kubectl: kubectlPath() })).ok).toBe(true);
+    expect(baseChanged.built).toEqual(['one']);
+  });
+
+  it('builds a folder that failed again, and reports it again', async () => {
+    const tmp = tempDir('guards-cache-');
+    cleanups.push(tmp.remove);
+    writeTree(tmp.dir, { 'bad/kustomization.yaml': 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - missing.yaml\n' });
+    for (let push = 0; push < 2; push++) {
+      const counted = countingRunner();
+      const result = await runGuards(tmp.dir, { runner: counted.runner, kubectl: kubectlPath() });
+      expect(counted.built).toEqual(['bad']);
+      expect(result.problems.map((p) => p.file)).toEqual(['bad']);
+    }
+  });
+});
+
 describe('secret guard', () => {
   const plainSecret = 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: gcp-creds\n  namespace: crossplane-system\ndata:\n  creds: e30=\n';
   const keyJson = JSON.stringify({ type: 'service_account', project_id: 'p', private_key_id: 'abc', private_key: '(redacted in this test)', client_email: 'x@p.iam.gserviceaccount.com' });

@@ -2,14 +2,17 @@
  * The checks run before every push (and by `lab validate DIR`), so a mistake is caught on the
  * person's machine instead of as a Flux error minutes later:
  *  - schema: every YAML manifest validates against the shipped CRD schemas (schema-validate.ts);
- *  - kustomize: `kubectl kustomize` builds every top-level kustomization folder;
+ *  - kustomize: `kubectl kustomize` builds every top-level kustomization folder (a few at a time,
+ *    and not again when the same kubectl already built the same inputs cleanly);
  *  - secret: nothing secret is about to be committed (secret-scan.ts).
  */
 import { promises as fs } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { CommandError, type Runner } from '../run/runner';
 import { loadCrdBundle } from './crd-bundle';
+import { kustomizeInputsFingerprint } from './kustomize-inputs';
 import { createManifestValidator, type ManifestValidator } from './schema-validate';
 import { scanText, type SecretSource } from './secret-scan';
 
@@ -56,6 +59,10 @@ function validatorFor(bundlePath: string | undefined): ManifestValidator {
 
 export async function runGuards(repoDir: string, options: GuardOptions): Promise<GuardResult> {
   const files = await listFiles(repoDir);
+  // The builds are child processes: they run while this thread checks schemas and secrets.
+  const kustomize = kustomizeProblems(repoDir, files, options);
+  // Settled at once so a rejection is not reported as unhandled while the checks below run.
+  kustomize.catch(() => undefined);
   const problems: GuardProblem[] = [];
   const validator = validatorFor(options.bundlePath);
   for (const file of files) {
@@ -64,7 +71,7 @@ export async function runGuards(repoDir: string, options: GuardOptions): Promise
     for (const message of scanText(file, text, options.secrets ?? [])) problems.push({ file, kind: 'secret', message });
     if (/\.ya?ml$/.test(file)) problems.push(...manifestProblems(file, text, validator));
   }
-  problems.push(...(await kustomizeProblems(repoDir, files, options)));
+  problems.push(...(await kustomize));
   return { ok: problems.length === 0, problems };
 }
 
@@ -134,20 +141,59 @@ async function kustomizeProblems(repoDir: string, files: string[], options: Guar
       if (folders.has(target)) included.add(target);
     }
   }
+  const roots = [...folders].filter((f) => !included.has(f)).sort();
+  const outcomes = await mapPooled(roots, KUSTOMIZE_PARALLEL, (folder) => buildOnce(repoDir, folder, options));
   const problems: GuardProblem[] = [];
-  for (const folder of [...folders].filter((f) => !included.has(f)).sort()) {
-    try {
-      await options.runner.run({ argv: [options.kubectl ?? 'kubectl', 'kustomize', folder === '.' ? '.' : folder], cwd: repoDir, signal: options.signal, timeoutMs: 60_000 });
-    } catch (error) {
-      if (!(error instanceof CommandError)) throw error;
-      if (error.cancelled) throw error;
-      if (error.code === 'ENOENT') {
-        problems.push({ file: folder, kind: 'kustomize', message: `cannot build: ${error.message.split('\n')[0]}` });
-        break;
-      }
-      const why = (error.stderr.trim() || error.message).split('\n').slice(-5).join(' | ');
-      problems.push({ file: folder, kind: 'kustomize', message: `kubectl kustomize failed: ${why}` });
-    }
+  for (const outcome of outcomes) {
+    if (!outcome) continue;
+    problems.push(outcome);
+    // Without kubectl no other folder builds either: one problem says so.
+    if (outcome.message.startsWith('cannot build:')) break;
   }
   return problems;
+}
+
+/** Builds at once on a shared 2-core laptop keep the push quick without starving the rest. */
+const KUSTOMIZE_PARALLEL = Math.max(1, Math.min(4, availableParallelism()));
+/** Fingerprints of folder inputs (kustomize-inputs.ts) that built cleanly, per kubectl. */
+const builtClean = new Set<string>();
+const BUILT_CLEAN_LIMIT = 2000;
+
+/**
+ * `kubectl kustomize FOLDER`, unless the same kubectl already built the very same inputs
+ * cleanly: an overlay the push does not touch is not built again at every push.
+ */
+async function buildOnce(repoDir: string, folder: string, options: GuardOptions): Promise<GuardProblem | undefined> {
+  const kubectl = options.kubectl ?? 'kubectl';
+  const fingerprint = await kustomizeInputsFingerprint(repoDir, folder);
+  const key = fingerprint ? `${kubectl}\0${folder}\0${fingerprint}` : undefined;
+  if (key && builtClean.has(key)) return undefined;
+  try {
+    await options.runner.run({ argv: [kubectl, 'kustomize', folder === '.' ? '.' : folder], cwd: repoDir, signal: options.signal, timeoutMs: 60_000 });
+  } catch (error) {
+    if (!(error instanceof CommandError)) throw error;
+    if (error.cancelled) throw error;
+    if (error.code === 'ENOENT') return { file: folder, kind: 'kustomize', message: `cannot build: ${error.message.split('\n')[0]}` };
+    const why = (error.stderr.trim() || error.message).split('\n').slice(-5).join(' | ');
+    return { file: folder, kind: 'kustomize', message: `kubectl kustomize failed: ${why}` };
+  }
+  if (key) {
+    if (builtClean.size >= BUILT_CLEAN_LIMIT) builtClean.clear();
+    builtClean.add(key);
+  }
+  return undefined;
+}
+
+/** `work` over `items`, at most `limit` at a time; results in the items' order. */
+async function mapPooled<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await work(items[index]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
 }
