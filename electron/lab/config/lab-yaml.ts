@@ -13,7 +13,7 @@ import { homedir } from 'node:os';
 import path from 'node:path';
 import { parseDocument } from 'yaml';
 import { z } from 'zod';
-import { cleanupInputsSchema, clusterInputsSchema, fieldIssues, gcpInputsSchema, githubInputsSchema, labInputsSchema, type LabInputs } from '../../api/inputs';
+import { cleanupInputsSchema, clusterInputsSchema, fieldIssues, gcpInputsSchema, githubInputsSchema, labInputsSchema, scaffoldInputsSchema, type LabInputs } from '../../api/inputs';
 
 /** Workshop settings, optional, for the cleanup reminders. */
 export const workshopSchema = z.object({
@@ -43,12 +43,13 @@ export class LabConfigError extends Error {
 
 /** Keys each section may hold; anything else is most likely a typo and is reported. */
 const KNOWN_KEYS: Record<string, readonly string[]> = {
-  '': ['github', 'gcp', 'clusters', 'workspaceDir', 'workshop', 'cleanup'],
+  '': ['github', 'gcp', 'clusters', 'workspaceDir', 'workshop', 'cleanup', 'scaffold'],
   github: Object.keys(githubInputsSchema.shape),
   gcp: Object.keys(gcpInputsSchema.shape),
   clusters: Object.keys(clusterInputsSchema.shape),
   workshop: Object.keys(workshopSchema.shape),
   cleanup: Object.keys(cleanupInputsSchema.shape),
+  scaffold: Object.keys(scaffoldInputsSchema.shape),
 };
 
 const TOKEN_KEY = /^(token|github_?token|pat)$/i;
@@ -123,7 +124,7 @@ function unknownKeyProblems(data: Record<string, unknown>): string[] {
     }
   };
   check(data, '', KNOWN_KEYS['']!);
-  for (const section of ['github', 'gcp', 'clusters', 'workshop', 'cleanup']) {
+  for (const section of ['github', 'gcp', 'clusters', 'workshop', 'cleanup', 'scaffold']) {
     const value = data[section];
     if (isRecord(value)) check(value, `${section}.`, KNOWN_KEYS[section]!);
   }
