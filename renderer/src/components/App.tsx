@@ -3,8 +3,14 @@ import { Header } from './Header';
 import { StepNav } from './StepNav';
 import { StepCard } from './StepCard';
 import { Terminal } from './Terminal';
+import { CleanupNav } from './CleanupNav';
+import { CleanupNotices } from './CleanupNotices';
+import { CleanupRemaining } from './CleanupRemaining';
+import { CleanupStepCard } from './CleanupStepCard';
+import { LeftoversBanner } from './LeftoversBanner';
 import { useEffect } from 'react';
-import { allSteps } from '../store';
+import { stepsWithTeardown } from '../store';
+import { isTeardownStep } from '../lib/cleanup';
 import { trackStats, wantsStats, type LabStats } from '../lib/lab-stats';
 import { useLabContext, useLabState } from './lab-context';
 
@@ -19,7 +25,8 @@ export function App() {
   const { logs } = useLabContext();
   const loadError = useLabState((s) => s.loadError);
   const hasSnapshot = useLabState((s) => s.snapshot !== null);
-  const runningTitle = useLabState((s) => allSteps(s.snapshot).find((st) => s.snapshot?.steps[st.id]?.status === 'running')?.title);
+  const teardownSelected = useLabState((s) => isTeardownStep(s.snapshot, s.selectedStepId));
+  const runningTitle = useLabState((s) => stepsWithTeardown(s.snapshot).find((st) => s.snapshot?.steps[st.id]?.status === 'running')?.title);
 
   // The window title says what is running, for someone who switched to another window meanwhile.
   useEffect(() => {
@@ -44,9 +51,16 @@ export function App() {
           <p>{loadError}</p>
         </div>
       ) : null}
+      <CleanupNotices />
+      <LeftoversBanner />
+      <CleanupRemaining />
       <div className="body">
-        <StepNav />
-        <StepCard />
+        {/* The teardown's section follows the lab's phases in the same scrolling column. */}
+        <div className="nav-column">
+          <StepNav />
+          <CleanupNav />
+        </div>
+        {teardownSelected ? <CleanupStepCard /> : <StepCard />}
       </div>
       <Terminal />
     </div>

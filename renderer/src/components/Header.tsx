@@ -2,7 +2,9 @@
 import { useState } from 'react';
 import { useLabContext, useLabState } from './lab-context';
 import { errorMessage } from '../lib/errors';
-import { CloudCost } from './CloudCost';
+import { hasBillable } from '../lib/cleanup';
+import { CleanupButton } from './CleanupButton';
+import { CostClock } from './CostClock';
 import { ExportScript } from './ExportScript';
 import { NotifyToggle } from './NotifyToggle';
 import { useNow } from './useNow';
@@ -20,6 +22,7 @@ export function Header() {
   const hasSnapshot = useLabState((s) => s.snapshot !== null);
   const anyRunning = useLabState((s) => Object.values(s.snapshot?.steps ?? {}).some((st) => st.status === 'running'));
   const setActionError = useLabState((s) => s.setActionError);
+  const billable = useLabState((s) => hasBillable(s.snapshot));
   const [busy, setBusy] = useState(false);
 
   async function act(action: () => Promise<unknown>): Promise<void> {
@@ -43,12 +46,14 @@ export function Header() {
           Rehearsal: simulated tools and clouds, nothing real is created or billed
         </p>
       ) : null}
-      <CloudCost />
+      <CostClock />
       <p className={`connection connection-${connection}`} role="status" aria-live="polite">
         {connection === 'open' ? 'Connected' : connection === 'connecting' ? 'Connecting…' : 'Connection lost, reconnecting…'}
         {longOutage ? ' If you stopped "lab serve", start it again and open the new address it prints.' : ''}
       </p>
       <div className="header-actions">
+        {/* While something bills, cleanup is one click away wherever the person is in the lab. */}
+        {billable ? <CleanupButton className="primary" /> : null}
         <NotifyToggle />
         <ExportScript disabled={!online} />
         <button type="button" disabled={!online || !hasSnapshot || busy} onClick={() => void act(() => api.runAll({}))}>

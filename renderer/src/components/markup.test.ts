@@ -6,12 +6,19 @@
 import { createElement, type ReactElement } from 'react';
 import { renderToStaticMarkup } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
-import type { LabApi, Snapshot } from '../../../electron/api/contract';
+import type { CleanupView, LabApi, LedgerEntry, Snapshot } from '../../../electron/api/contract';
 import { createLab, type Lab } from '../store';
 import { LabContext } from './lab-context';
 import { StepCard } from './StepCard';
 import { StepNav } from './StepNav';
 import { Header } from './Header';
+import { CleanupNav } from './CleanupNav';
+import { CleanupStepCard } from './CleanupStepCard';
+import { CleanupRemaining } from './CleanupRemaining';
+import { CleanupNotices } from './CleanupNotices';
+import { CleanupDialog } from './CleanupDialog';
+import { LeftoversBanner } from './LeftoversBanner';
+import { snapshotWith, teardownStepFixtures } from '../lib/cleanup-fixtures';
 
 const snapshot: Snapshot = {
   version: '0.1.0',
@@ -132,5 +139,96 @@ describe('header markup', () => {
     expect(text(render(lab, createElement(Header)))).toContain('Rehearsal');
     lab.store.setState({ snapshot: { ...snapshot, rehearsal: false } });
     expect(text(render(lab, createElement(Header)))).not.toContain('Rehearsal');
+  });
+});
+
+describe('cleanup markup', () => {
+  const hour = 3_600_000;
+  const createdAt = new Date(Date.now() - 2 * hour - 5 * 60_000).toISOString();
+  const ledger: LedgerEntry[] = [
+    { id: 'gke-cluster/p/z/dev-cluster', kind: 'gke-cluster', name: 'dev-cluster', project: 'gitops-lab-sim', zone: 'europe-west9-a', createdAt, state: 'present', costPerHour: 0.1, leftover: true },
+    { id: 'k3d-cluster/crossplane', kind: 'k3d-cluster', name: 'crossplane', createdAt, state: 'present' },
+  ];
+  const cost = { since: createdAt, costPerHour: 0.26, costSoFar: 0.54, pricesAsOf: '2026-11' };
+
+  function cleanupLab(cleanup: Partial<CleanupView>, steps: Snapshot['steps'] = {}, selected = 'tools'): Lab {
+    const snap = snapshotWith(cleanup, steps);
+    const api = { onEvent: () => () => {}, getSnapshot: async () => snap } as unknown as LabApi;
+    const lab = createLab({ api, onConnection: (l) => (l('open'), () => {}) });
+    lab.store.setState({ snapshot: snap, selectedStepId: selected, connection: 'open' });
+    lab.store.getInitialState = lab.store.getState;
+    return lab;
+  }
+
+  it('lists the teardown steps after the phases, named by title, with the one cleanup button', () => {
+    const lab = cleanupLab({ steps: teardownStepFixtures, running: true }, { 'teardown-apps': { status: 'succeeded', attempts: 1 }, 'teardown-k3d': { status: 'running', attempts: 1, startedAt: new Date().toISOString() } });
+    const html = render(lab, createElement(CleanupNav));
+    expect(html).toMatch(/^<nav aria-label="Clean up"/);
+    const steps = [...html.matchAll(/<button[^>]*class="step[^"]*"[^>]*>(.*?)<\/button>/g)].map((b) => text(b[1]!).replace(/^[^A-Za-z]+/, ''));
+    expect(steps).toEqual(['Remove the apps from the dev cluster', 'Delete the k3d cluster']);
+    expect(text(html)).toContain('Clean up everything…');
+    expect(text(html)).toContain('1 of 2 removed; now: Delete the k3d cluster');
+    expect(/<button[^>]*>Cancel teardown<\/button>/.exec(html)?.[0]).not.toContain('disabled');
+    expect(html).toMatch(/aria-haspopup="dialog"/);
+  });
+
+  it('shows a teardown step card with why, commands and Cancel while it runs', () => {
+    const lab = cleanupLab({ steps: teardownStepFixtures, running: true }, { 'teardown-k3d': { status: 'running', attempts: 1 } }, 'teardown-k3d');
+    const t = text(render(lab, createElement(CleanupStepCard)));
+    expect(t).toContain('Delete the k3d cluster');
+    expect(t).toContain('The local control plane goes last');
+    expect(t).toContain('k3d cluster delete crossplane');
+    expect(t).toContain('Cancel teardown');
+    expect(t).not.toContain('Clean up everything…');
+  });
+
+  it('puts the cost clock and the cleanup button in the header only while something bills', () => {
+    const billing = text(render(cleanupLab({ ledger, cost }), createElement(Header)));
+    expect(billing).toMatch(/Cloud running 2 h 5 min · ≈ \$0\.54 so far · \$0\.26\/h \(prices as of 2026-11\)/);
+    expect(billing).toContain('Clean up everything…');
+    const idle = text(render(cleanupLab({ ledger: [ledger[1]!] }), createElement(Header)));
+    expect(idle).not.toContain('Clean up everything…');
+    expect(idle).not.toContain('prices as of');
+  });
+
+  it('announces leftovers with age, cost and one Remove button, and nothing without them', () => {
+    const html = render(cleanupLab({ ledger }), createElement(LeftoversBanner));
+    expect(html).toMatch(/^<section class="leftovers" role="alert"/);
+    expect(text(html)).toContain('GKE cluster dev-cluster (gitops-lab-sim, europe-west9-a) · 2 h 5 min old · $0.10/h');
+    expect(text(html)).not.toContain('crossplane');
+    expect(text(html)).toContain('Remove leftovers');
+    expect(render(cleanupLab({ ledger: [ledger[1]!] }), createElement(LeftoversBanner))).toBe('');
+  });
+
+  it('keeps what a teardown left behind on screen, with no way to dismiss it', () => {
+    const html = render(cleanupLab({ remaining: ['Network dev-vpc still exists: gcloud compute networks delete dev-vpc --project=p'] }), createElement(CleanupRemaining));
+    expect(text(html)).toContain('Still there after the teardown');
+    expect(text(html)).toContain('gcloud compute networks delete dev-vpc');
+    expect(html).not.toContain('<button');
+    expect(text(render(cleanupLab({ completedAt: new Date().toISOString() }), createElement(CleanupRemaining)))).toContain('Everything the lab created is gone');
+  });
+
+  it('shows a warning notice as an alert and information as a status', () => {
+    const lab = cleanupLab({});
+    lab.store.setState({
+      notices: [
+        { id: 1, level: 'warning', message: 'Cleanup starts by itself in 5 min.', at: 0 },
+        { id: 2, level: 'info', message: 'Reminder: the lab has run for 2 h.', at: 0 },
+      ],
+    });
+    const html = render(lab, createElement(CleanupNotices));
+    expect(html).toMatch(/role="alert"><p>Cleanup starts by itself in 5 min\.<\/p>/);
+    expect(html).toMatch(/role="status"><p>Reminder: the lab has run for 2 h\.<\/p>/);
+  });
+
+  it('opens the dialog with its options and the confirm off until the plan is shown', () => {
+    const html = render(cleanupLab({ ledger }), createElement(CleanupDialog, { onClose: () => {} }));
+    expect(html).toMatch(/^<dialog class="cleanup-dialog" aria-labelledby="[^"]+"/);
+    expect(text(html)).toContain('Also delete the service account and its key');
+    expect(text(html)).toContain('Also delete the GitHub repository');
+    // The force option appears only once the plan says a step would be refused.
+    expect(text(html)).not.toContain('(force)');
+    expect(/<button[^>]*>Clean up<\/button>/.exec(html)?.[0]).toContain('disabled');
+    expect(text(html)).toContain('The plan for these options is not shown yet.');
   });
 });

@@ -137,9 +137,11 @@ describe('confirming the teardown', () => {
     expect(confirmState({ ...base, expectedRepository: null, choices: choose({ deleteRepository: true }) }).enabled).toBe(false);
   });
 
-  it('sends the repository only when its box is ticked', () => {
-    expect(teardownOptions(choose({ repositoryTyped: 'a/b' }))).toEqual({ force: false, deleteServiceAccount: false });
-    expect(teardownOptions(choose({ deleteRepository: true, repositoryTyped: 'a/b', force: true, deleteServiceAccount: true }))).toEqual({
+  it('sends the repository only when its box is ticked and its name typed exactly', () => {
+    expect(teardownOptions(choose({ repositoryTyped: 'a/b' }), 'a/b')).toEqual({ force: false, deleteServiceAccount: false });
+    expect(teardownOptions(choose({ deleteRepository: true, repositoryTyped: 'a/c' }), 'a/b')).toEqual({ force: false, deleteServiceAccount: false });
+    expect(teardownOptions(choose({ deleteRepository: true, repositoryTyped: 'a/b' }), null)).toEqual({ force: false, deleteServiceAccount: false });
+    expect(teardownOptions(choose({ deleteRepository: true, repositoryTyped: 'a/b', force: true, deleteServiceAccount: true }), 'a/b')).toEqual({
       force: true,
       deleteServiceAccount: true,
       deleteRepository: 'a/b',

@@ -173,12 +173,16 @@ export interface TeardownChoices {
 
 export const noChoices: TeardownChoices = { force: false, deleteServiceAccount: false, deleteRepository: false, repositoryTyped: '' };
 
-/** The request's options; the repository goes only when its box is ticked, spelled as typed. */
-export function teardownOptions(choices: TeardownChoices): TeardownOptions {
+/**
+ * The request's options. The repository goes only when its box is ticked and its name typed
+ * exactly: until then the plan shown is the one without it, and the confirm button stays off.
+ */
+export function teardownOptions(choices: TeardownChoices, expectedRepository: string | null): TeardownOptions {
+  const deleteRepository = choices.deleteRepository && expectedRepository !== null && choices.repositoryTyped === expectedRepository;
   return {
     force: choices.force,
     deleteServiceAccount: choices.deleteServiceAccount,
-    ...(choices.deleteRepository ? { deleteRepository: choices.repositoryTyped } : {}),
+    ...(deleteRepository ? { deleteRepository: choices.repositoryTyped } : {}),
   };
 }
 
