@@ -8,6 +8,7 @@ import { kubeconfigPath, setContext } from '../world/kubeconfig-context.js';
 import { pinnedToolVersions } from '../world/tool-versions.js';
 import { commandId, parseGcloud, UsageError, type ParsedCommand } from './gcloud-args.js';
 import { GcloudConfig, split } from './gcloud-config.js';
+import { applyFilter } from './gcloud-filter.js';
 import { FormatError, render, type TableSpec } from './gcloud-format.js';
 import { clusterResource, clusterSelfLink, forwardingRuleResource, keyResource, networkResource, serviceAccountResource, serviceResource } from './gcloud-resources.js';
 
@@ -83,7 +84,8 @@ function location(ctx: Ctx, required: boolean): string | undefined {
   return value;
 }
 
-function out(ctx: Ctx, resources: unknown[], table: TableSpec | 'yaml', single = false): void {
+function out(ctx: Ctx, listed: unknown[], table: TableSpec | 'yaml', single = false): void {
+  const resources = single ? listed : applyFilter(listed, ctx.cmd.flags.get('--filter'));
   const text = render(resources, ctx.cmd.flags.get('--format'), table, single);
   ctx.io.stdout.write(text);
   if (resources.length === 0 && !single && ctx.cmd.flags.get('--format') === undefined) ctx.io.stderr.write('Listed 0 items.\n');
