@@ -7,7 +7,7 @@ import { customResourcesKustomization, sealedSecretPaths, scaffoldFiles } from '
 import { setListEntryCommented } from './kustomization-edit';
 import { tempDir, testInputs } from './test-helpers';
 import { unifiedDiff } from './unified-diff';
-import { SCAFFOLD_RECORD, ScaffoldConflictError, UncommittedChangesError, writeScaffold } from './write';
+import { SCAFFOLD_RECORD, ScaffoldConflictError, UncommittedChangesError, versionHash, writeScaffold } from './write';
 
 const runner = createRunner({ loginShell: false });
 const cleanups: Array<() => void> = [];
@@ -85,10 +85,11 @@ describe('writeScaffold', () => {
     await expect(writeScaffold(dir, inputs, { runner, headless: true })).rejects.toThrow(new RegExp(`refusing to overwrite files changed outside the app: ${clusterFile}`));
     await expect(writeScaffold(dir, inputs, { runner, headless: true })).rejects.toBeInstanceOf(ScaffoldConflictError);
 
-    const kept = await writeScaffold(dir, inputs, { runner, keep: [clusterFile] });
+    const answer = { file: clusterFile, sha256: versionHash(edited) };
+    const kept = await writeScaffold(dir, inputs, { runner, keep: [answer] });
     expect(kept.kept).toEqual([clusterFile]);
     expect(readFileSync(path.join(dir, clusterFile), 'utf8')).toBe(edited);
-    const replaced = await writeScaffold(dir, inputs, { runner, overwrite: [clusterFile] });
+    const replaced = await writeScaffold(dir, inputs, { runner, replace: [answer] });
     expect(replaced.written).toEqual([clusterFile]);
     expect(readFileSync(path.join(dir, clusterFile), 'utf8')).toBe(scaffoldFiles(inputs).get(clusterFile));
   });
@@ -105,7 +106,7 @@ describe('writeScaffold', () => {
     expect(first.conflicts.map((c) => [c.file, c.reason])).toEqual([[security, 'not-written-by-the-app']]);
     expect(existsSync(path.join(dir, clusterFile))).toBe(false);
 
-    await writeScaffold(dir, inputs, { runner, overwrite: [security] });
+    await writeScaffold(dir, inputs, { runner, replace: [{ file: security, sha256: versionHash(theirs) }] });
     commitAll(dir, 'scaffold');
     rmSync(path.join(dir, clusterFile));
     commitAll(dir, 'no cluster');
@@ -145,6 +146,119 @@ describe('writeScaffold', () => {
     expect(await setListEntryCommented(file, 'cluster.yaml', true)).toBe(true);
     commitAll(dir, 'delete the GKE cluster');
     await expect(writeScaffold(dir, inputs, { runner, headless: true })).rejects.toThrow(customResourcesKustomization(inputs));
+  });
+});
+
+describe('writeScaffold with the person\'s answers', () => {
+  const security = 'security/base/sealed-secrets/helmrelease.yaml';
+
+  /** A scaffolded, committed clone in which the person edited two files and committed them. */
+  async function editedClone(): Promise<{ dir: string; mine: Record<string, string> }> {
+    const dir = clone();
+    await writeScaffold(dir, inputs, { runner });
+    commitAll(dir, 'scaffold');
+    const mine: Record<string, string> = {};
+    for (const file of [clusterFile, security]) {
+      mine[file] = readFileSync(path.join(dir, file), 'utf8') + '# tuned by hand\n';
+      writeFileSync(path.join(dir, file), mine[file]);
+    }
+    commitAll(dir, 'my tuning');
+    return { dir, mine };
+  }
+
+  it('offers each file with the hash of the person\'s version and where it would be kept', async () => {
+    const { dir, mine } = await editedClone();
+    const result = await writeScaffold(dir, inputs, { runner });
+    const byFile = Object.fromEntries(result.conflicts.map((c) => [c.file, [c.sha256, c.backup]]));
+    expect(byFile).toEqual({
+      [security]: [versionHash(mine[security]), `${security}.mine`],
+      [clusterFile]: [versionHash(mine[clusterFile]), `${clusterFile}.mine`],
+    });
+    expect(result.conflicts.find((c) => c.file === security)!.diff).toContain('-# tuned by hand');
+  });
+
+  it('keeps one file and replaces the other, backing the person\'s version up beside it', async () => {
+    const { dir, mine } = await editedClone();
+    const result = await writeScaffold(dir, inputs, {
+      runner,
+      keep: [{ file: clusterFile, sha256: versionHash(mine[clusterFile]) }],
+      replace: [{ file: security, sha256: versionHash(mine[security]) }],
+    });
+    expect(result.conflicts).toEqual([]);
+    expect(result.kept).toEqual([clusterFile]);
+    expect(result.replaced).toEqual([{ file: security, backup: `${security}.mine` }]);
+    expect(readFileSync(path.join(dir, clusterFile), 'utf8')).toBe(mine[clusterFile]);
+    expect(readFileSync(path.join(dir, security), 'utf8')).toBe(scaffoldFiles(inputs).get(security));
+    // Nothing lost: the replaced version is in the backup file and in the clone's history.
+    expect(readFileSync(path.join(dir, `${security}.mine`), 'utf8')).toBe(mine[security]);
+    expect(git(dir, 'show', `HEAD:${security}`)).toBe(mine[security]);
+    // The replaced file is the app's again (a later input change updates it); the kept one is not.
+    commitAll(dir, 'answers');
+    const again = await writeScaffold(dir, inputs, { runner, keep: [{ file: clusterFile, sha256: versionHash(mine[clusterFile]) }] });
+    expect(again.conflicts).toEqual([]);
+    expect(again.kept).toEqual([clusterFile]);
+    expect(again.written).toEqual([]);
+  });
+
+  it('asks again when the file changed after the answer, and writes nothing meanwhile', async () => {
+    const { dir, mine } = await editedClone();
+    const stale = { file: security, sha256: versionHash(mine[security]) };
+    const changedAgain = mine[security] + '# and again\n';
+    writeFileSync(path.join(dir, security), changedAgain);
+    commitAll(dir, 'more tuning');
+    for (const answer of [{ keep: [stale] }, { replace: [stale] }]) {
+      const result = await writeScaffold(dir, inputs, { runner, ...answer, keep: [...(answer.keep ?? []), { file: clusterFile, sha256: versionHash(mine[clusterFile]) }] });
+      expect(result.conflicts.map((c) => [c.file, c.sha256])).toEqual([[security, versionHash(changedAgain)]]);
+      expect(result.written).toEqual([]);
+      expect(readFileSync(path.join(dir, security), 'utf8')).toBe(changedAgain);
+      expect(existsSync(path.join(dir, `${security}.mine`))).toBe(false);
+    }
+    // Two contradicting answers for one version are no answer.
+    const both = { file: security, sha256: versionHash(changedAgain) };
+    expect((await writeScaffold(dir, inputs, { runner, keep: [both], replace: [both] })).conflicts.map((c) => c.file)).toContain(security);
+  });
+
+  it('never writes a backup over an earlier one with other content', async () => {
+    const { dir, mine } = await editedClone();
+    writeFileSync(path.join(dir, `${security}.mine`), 'an older backup\n');
+    const offered = await writeScaffold(dir, inputs, { runner });
+    expect(offered.conflicts.find((c) => c.file === security)!.backup).toBe(`${security}.mine-2`);
+    await writeScaffold(dir, inputs, {
+      runner,
+      keep: [{ file: clusterFile, sha256: versionHash(mine[clusterFile]) }],
+      replace: [{ file: security, sha256: versionHash(mine[security]) }],
+    });
+    expect(readFileSync(path.join(dir, `${security}.mine`), 'utf8')).toBe('an older backup\n');
+    expect(readFileSync(path.join(dir, `${security}.mine-2`), 'utf8')).toBe(mine[security]);
+  });
+
+  it('answers for a deleted file: keep leaves it deleted, replace restores it without a backup', async () => {
+    const dir = clone();
+    await writeScaffold(dir, inputs, { runner });
+    commitAll(dir, 'scaffold');
+    rmSync(path.join(dir, clusterFile));
+    commitAll(dir, 'no cluster');
+    const [conflict] = (await writeScaffold(dir, inputs, { runner })).conflicts;
+    expect(conflict).toMatchObject({ file: clusterFile, reason: 'deleted', sha256: 'absent' });
+    expect(conflict!.backup).toBeUndefined();
+    const kept = await writeScaffold(dir, inputs, { runner, keep: [{ file: clusterFile, sha256: 'absent' }] });
+    expect(kept.kept).toEqual([clusterFile]);
+    expect(existsSync(path.join(dir, clusterFile))).toBe(false);
+    const restored = await writeScaffold(dir, inputs, { runner, replace: [{ file: clusterFile, sha256: 'absent' }] });
+    expect(restored.replaced).toEqual([{ file: clusterFile }]);
+    expect(readFileSync(path.join(dir, clusterFile), 'utf8')).toBe(scaffoldFiles(inputs).get(clusterFile));
+  });
+
+  it('headless: the error names the files and gives the lab.yaml entries to paste', async () => {
+    const { dir, mine } = await editedClone();
+    const refusal = await writeScaffold(dir, inputs, { runner, headless: true }).catch((error: unknown) => error);
+    expect(refusal).toBeInstanceOf(ScaffoldConflictError);
+    const error = refusal as ScaffoldConflictError;
+    expect(error.message).toContain(clusterFile);
+    expect(error.message).toContain(security);
+    expect(error.hint).toContain('scaffold.keep');
+    expect(error.hint).toContain('scaffold.replace');
+    expect(error.hint).toContain(`    - file: ${security}\n      sha256: ${versionHash(mine[security])}`);
   });
 });
 

@@ -7,8 +7,11 @@
  *  - content still what the app last wrote: replaced by the new version;
  *  - anything else (edited, deleted, or a file the app never wrote): a conflict, with a unified
  *    diff from the current content to the app's version. Nothing is written while conflicts
- *    are unanswered: the UI asks and calls again with `overwrite` / `keep`; headless mode
- *    refuses with an error naming the files.
+ *    are unanswered. The person answers per file (`keep` theirs, or `replace` it with the lab's),
+ *    and an answer holds only for the version it was given for (its sha256), so a file edited
+ *    again is asked about again. Replacing first copies their version to a backup file beside
+ *    it (`FILE.mine`, never over an existing backup), and their version is also in the clone's
+ *    history, since uncommitted files are refused below.
  * Edits the app makes outside the scaffold (the cleanup's commented-out `- cluster.yaml`) are
  * deliberately not recorded: rewriting them back would recreate the GKE cluster.
  *
@@ -18,7 +21,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, promises as fs } from 'node:fs';
 import path from 'node:path';
-import type { LabInputs } from '../../api/inputs';
+import type { LabInputs, ScaffoldDecision } from '../../api/inputs';
 import type { Runner } from '../run/runner';
 import { scaffoldFiles, sealedSecretPaths } from './scaffold';
 import { unifiedDiff } from './unified-diff';
@@ -29,10 +32,10 @@ export interface ScaffoldWriteOptions {
   runner: Runner;
   /** Value of the `lab` label on cloud resources (see ScaffoldOptions). */
   session?: string;
-  /** Conflicting files the person agreed to replace with the app's version. */
-  overwrite?: readonly string[];
-  /** Conflicting files the person keeps as they are. */
-  keep?: readonly string[];
+  /** Conflicting files (at the version given) the person agreed to replace with the app's version. */
+  replace?: readonly ScaffoldDecision[];
+  /** Conflicting files (at the version given) the person keeps as they are. */
+  keep?: readonly ScaffoldDecision[];
   /** No one to ask: conflicts are an error. */
   headless?: boolean;
 }
@@ -44,24 +47,45 @@ export interface ScaffoldConflict {
   reason: ConflictReason;
   /** From the file as it is to the app's version. */
   diff: string;
+  /** `versionHash` of the file as it is: the hash an answer must carry. */
+  sha256: string;
+  /** Where the person's version goes if they take the lab's; absent for a deleted file. */
+  backup?: string;
 }
 
 export interface ScaffoldWriteResult {
   written: string[];
   unchanged: string[];
   kept: string[];
-  /** Non-empty means nothing was written: answer with `overwrite` or `keep`. */
+  /** Files replaced by the lab's version at the person's request, with where their version went. */
+  replaced: Array<{ file: string; backup?: string }>;
+  /** Non-empty means nothing was written: answer with `replace` or `keep`. */
   conflicts: ScaffoldConflict[];
 }
 
 export class ScaffoldConflictError extends Error {
+  /** What a headless run needs: the lab.yaml keys to set, ready to paste. */
+  readonly hint: string;
   constructor(readonly conflicts: ScaffoldConflict[]) {
     super(
       `refusing to overwrite files changed outside the app: ${conflicts.map((c) => c.file).join(', ')}. ` +
-        'Commit or revert your changes to them, or run interactively to choose per file.',
+        'Nothing was written. Choose per file: keep your version, or use the lab\'s (yours is kept as a backup beside it).',
     );
     this.name = 'ScaffoldConflictError';
+    this.hint = decisionsHint(conflicts);
   }
+}
+
+/** The `scaffold:` section of lab.yaml that answers these conflicts, one answer per file to pick. */
+function decisionsHint(conflicts: ScaffoldConflict[]): string {
+  const entries = conflicts.map((c) => `    - file: ${c.file}\n      sha256: ${c.sha256}`);
+  return [
+    'In the app, choose per file on this step\'s card. In lab.yaml (lab up), list each file under scaffold.keep (leave yours as it is) or scaffold.replace (take the lab\'s; yours is kept beside it as FILE.mine), then rerun:',
+    'scaffold:',
+    '  keep:',
+    ...entries,
+    '  replace: []',
+  ].join('\n');
 }
 
 export class UncommittedChangesError extends Error {
@@ -81,6 +105,23 @@ export function contentHash(content: string): string {
   return `sha256:${createHash('sha256').update(content).digest('hex')}`;
 }
 
+/** The version an answer refers to: the hex sha256 of the file's content, or `absent`. */
+export function versionHash(content: string | undefined): string {
+  return content === undefined ? 'absent' : createHash('sha256').update(content).digest('hex');
+}
+
+/** The first free `FILE.mine`, `FILE.mine-2`, ...; an existing backup with the same content is reused. */
+async function backupPath(repoDir: string, file: string, content: string): Promise<string> {
+  for (let n = 1; ; n++) {
+    const candidate = n === 1 ? `${file}.mine` : `${file}.mine-${n}`;
+    const existing = await readIfExists(path.join(repoDir, candidate));
+    if (existing === undefined || existing === content) return candidate;
+  }
+}
+
+const answered = (decisions: readonly ScaffoldDecision[] | undefined, file: string, hash: string): boolean =>
+  (decisions ?? []).some((d) => d.file === file && d.sha256 === hash);
+
 export async function writeScaffold(repoDir: string, inputs: LabInputs, options: ScaffoldWriteOptions): Promise<ScaffoldWriteResult> {
   const sealedPaths = sealedSecretPaths(inputs);
   const sealed = {
@@ -94,10 +135,9 @@ export async function writeScaffold(repoDir: string, inputs: LabInputs, options:
 
   await refuseUncommitted(repoDir, [...desired.keys()], current, record, options.runner);
 
-  const overwrite = new Set(options.overwrite ?? []);
-  const keep = new Set(options.keep ?? []);
-  const result: ScaffoldWriteResult = { written: [], unchanged: [], kept: [], conflicts: [] };
+  const result: ScaffoldWriteResult = { written: [], unchanged: [], kept: [], replaced: [], conflicts: [] };
   const toWrite: string[] = [];
+  const toReplace: string[] = [];
   for (const [file, content] of desired) {
     const now = current.get(file);
     if (now === content) {
@@ -106,13 +146,23 @@ export async function writeScaffold(repoDir: string, inputs: LabInputs, options:
     }
     const ours = record.files[file];
     const untouched = now === undefined ? ours === undefined : ours !== undefined && contentHash(now) === ours;
-    if (untouched || overwrite.has(file)) {
+    if (untouched) {
       toWrite.push(file);
-    } else if (keep.has(file)) {
+      continue;
+    }
+    const hash = versionHash(now);
+    const keep = answered(options.keep, file, hash);
+    const replace = answered(options.replace, file, hash);
+    // Both answers for one version contradict each other: ask again rather than guess.
+    if (keep && !replace) {
       result.kept.push(file);
+    } else if (replace && !keep) {
+      toReplace.push(file);
     } else {
       const reason: ConflictReason = now === undefined ? 'deleted' : ours === undefined ? 'not-written-by-the-app' : 'edited';
-      result.conflicts.push({ file, reason, diff: unifiedDiff(file, now, content) });
+      const conflict: ScaffoldConflict = { file, reason, diff: unifiedDiff(file, now, content), sha256: hash };
+      if (now !== undefined) conflict.backup = await backupPath(repoDir, file, now);
+      result.conflicts.push(conflict);
     }
   }
   if (result.conflicts.length > 0) {
@@ -120,9 +170,20 @@ export async function writeScaffold(repoDir: string, inputs: LabInputs, options:
     return result;
   }
 
+  // The person's versions are copied aside before anything is overwritten.
+  for (const file of toReplace) {
+    const theirs = current.get(file);
+    if (theirs === undefined) {
+      result.replaced.push({ file });
+      continue;
+    }
+    const backup = await backupPath(repoDir, file, theirs);
+    await fs.writeFile(path.join(repoDir, backup), theirs);
+    result.replaced.push({ file, backup });
+  }
   const nextRecord: ScaffoldRecord = { version: 1, files: { ...record.files } };
-  for (const file of [...toWrite, ...result.unchanged]) nextRecord.files[file] = contentHash(desired.get(file)!);
-  for (const file of toWrite) {
+  for (const file of [...toWrite, ...toReplace, ...result.unchanged]) nextRecord.files[file] = contentHash(desired.get(file)!);
+  for (const file of [...toWrite, ...toReplace]) {
     const target = path.join(repoDir, file);
     await fs.mkdir(path.dirname(target), { recursive: true });
     await fs.writeFile(target, desired.get(file)!);

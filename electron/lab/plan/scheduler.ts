@@ -9,7 +9,8 @@
  * Before running, a step's inputs are validated (nothing runs on bad inputs) and its `check`
  * asks the world whether the work is already done, which makes every step safe to repeat.
  */
-import { LabApiError, type StepError, type StepState, type StepStatus } from '../../api/contract';
+import { z } from 'zod';
+import { LabApiError, scaffoldConflictSchema, type StepError, type StepState, type StepStatus } from '../../api/contract';
 import type { LabInputs, PartialLabInputs } from '../../api/inputs';
 import { orderPlan, withDependencies, type PlanNode } from './graph';
 import type { StepContext, StepDefinition } from './step';
@@ -330,6 +331,7 @@ function maskError(error: StepError, mask: ((text: string) => string) | undefine
     const value = error[key];
     if (value !== undefined) out[key] = mask(value);
   }
+  if (error.conflicts) out.conflicts = error.conflicts.map((c) => ({ ...c, file: mask(c.file), diff: mask(c.diff), ...(c.backup ? { backup: mask(c.backup) } : {}) }));
   return out;
 }
 
@@ -354,5 +356,8 @@ export function toStepError(error: unknown): StepError {
   if (typeof e.exitCode === 'number' || e.exitCode === null) out.exitCode = e.exitCode as number | null;
   if (typeof e.signal === 'string' || e.signal === null) out.signal = e.signal as string | null;
   if (typeof e.stderrTail === 'string') out.stderrTail = e.stderrTail;
+  // A step that needs the person's answer (the scaffold's changed files) says what to ask.
+  const conflicts = z.array(scaffoldConflictSchema).safeParse(e.conflicts);
+  if (e.conflicts !== undefined && conflicts.success) out.conflicts = conflicts.data;
   return out;
 }
