@@ -10,7 +10,7 @@ import type { LabApi, LabEvent, Snapshot, StepView } from '../../electron/api/co
 import type { ConnectionState, LabClient } from './api/client';
 import { applyEvent } from './lib/apply-event';
 import { ALL_STREAM, LogBook } from './lib/log-book';
-import { CATCH_UP_NOTE, missedOutput } from './lib/catch-up';
+import { CATCH_UP_NOTE, GAP_LOST_NOTE, missedOutput, readGap } from './lib/catch-up';
 import { addNotice, teardownSteps, type LabNotice } from './lib/cleanup';
 
 export interface LabState {
@@ -108,11 +108,15 @@ export function createLab(client: LabClient): Lab {
 
   let noticeCount = 0;
 
+  function appendLog(stream: string, source: 'stdout' | 'stderr' | 'info', data: string): void {
+    const { snapshot, streamLabels } = store.getState();
+    logs.append(stream, source, data, streamLabel(snapshot, stream, streamLabels));
+    if (!store.getState().streams.includes(stream)) store.setState((s) => ({ streams: [...s.streams, stream] }));
+  }
+
   function onEvent(event: LabEvent): void {
     if (event.type === 'log') {
-      const { snapshot, streamLabels } = store.getState();
-      logs.append(event.stream, event.source, event.data, streamLabel(snapshot, event.stream, streamLabels));
-      if (!store.getState().streams.includes(event.stream)) store.setState((s) => ({ streams: [...s.streams, event.stream] }));
+      appendLog(event.stream, event.source, event.data);
       return;
     }
     if (event.type === 'notice') {
@@ -174,6 +178,30 @@ export function createLab(client: LabClient): Lab {
     }
   }
 
+  /**
+   * The host withholds a stream's live output while it has a gap open for it, so reading the
+   * log by offset and then resuming keeps every byte once and in order. Gaps of one stream are
+   * read one after another; the log has no sources, so what is read back is shown as plain output.
+   */
+  const gapReads = new Map<string, Promise<void>>();
+  function onGap(stream: string, from: number): void {
+    const previous = gapReads.get(stream) ?? Promise.resolve();
+    const reading = previous.then(async () => {
+      try {
+        const read = await readGap(client.api.readLog, stream, from, (text) => appendLog(stream, 'stdout', text));
+        if (read.lost) appendLog(stream, 'info', GAP_LOST_NOTE);
+        client.logGaps?.resume(stream, read.at);
+      } catch {
+        // The link dropped: the host forgot the gap, and the reconnect's catch-up reads the tail.
+      }
+    });
+    gapReads.set(stream, reading);
+    void reading.then(() => {
+      if (gapReads.get(stream) === reading) gapReads.delete(stream);
+    });
+  }
+  const offGap = client.logGaps?.onGap(onGap) ?? (() => {});
+
   const offEvent = client.api.onEvent(onEvent);
   let openedBefore = false;
   // Every time the link (re)opens, events may have been missed: read the whole state again, and
@@ -193,6 +221,7 @@ export function createLab(client: LabClient): Lab {
     loadHistory,
     dispose() {
       offEvent();
+      offGap();
       offConnection();
     },
   };

@@ -1,25 +1,38 @@
 /**
  * The LabApi over one WebSocket per page: request frames go through `dispatch` (the same
  * validation as Electron IPC), answers carry the request's id, engine events are pushed to
- * every open socket.
+ * every open socket. A page that falls behind gets gap frames instead of log events and reads
+ * the missed output from the engine's log (log-gaps.ts); a resume frame puts it back on live.
  */
 import type { RawData, WebSocket } from 'ws';
 import type { LabEvent } from '../../api/contract';
 import { dispatch, toErrorBody } from '../../api/dispatch';
-import { requestFrameSchema, type EventFrame, type ResponseFrame } from '../../api/wire';
+import { requestFrameSchema, resumeFrameSchema, type EventFrame, type GapFrame, type ResponseFrame } from '../../api/wire';
 import type { HostBackend } from '../backend';
+import { createLogGaps, type LogGaps } from './log-gaps';
 
 /** Largest frame a page may send; the biggest legitimate request (inputs, a secret) is a few KiB. */
 export const MAX_FRAME_BYTES = 1024 * 1024;
 
 /**
- * How much may wait unsent on one socket before it is dropped. Events are mostly log chunks, so
- * a page that stops reading (a frozen or throttled tab) would otherwise make the host buffer a
- * whole build's output. Dropping is chosen over coalescing because a dropped page loses nothing
- * it cannot get back: it reconnects, asks for a fresh snapshot and re-reads logs by offset
- * (`readLog`), while coalescing would have to understand every event type to merge them safely.
+ * Unsent bytes on a socket past which its page counts as behind: its `log` events are then
+ * withheld and replaced by gap frames (see log-gaps.ts), so the host never holds more than about
+ * this much of a flood for a slow page, and the page loses nothing: it reads the rest from the
+ * engine's log by offset. A page that keeps up has a frame or two in flight, far below this.
+ */
+export const LAG_BYTES = 2 * 1024 * 1024;
+
+/**
+ * Unsent bytes past which a socket is dropped: the last resort for a page that stopped reading
+ * altogether, since gap frames, answers and other events still queue. It reconnects, asks for a
+ * fresh snapshot and re-reads the logs' tails.
  */
 export const MAX_BUFFERED_BYTES = 8 * 1024 * 1024;
+
+export interface SocketApiOptions {
+  lagBytes?: number;
+  maxBufferedBytes?: number;
+}
 
 /** Id used in the answer to a frame so malformed that it carries no usable request id. */
 export const UNKNOWN_REQUEST_ID = -1;
@@ -30,10 +43,12 @@ export interface SocketApi {
   close(): void;
 }
 
-export function createSocketApi(backend: HostBackend, maxBufferedBytes = MAX_BUFFERED_BYTES): SocketApi {
-  const sockets = new Set<WebSocket>();
+export function createSocketApi(backend: HostBackend, options: SocketApiOptions = {}): SocketApi {
+  const lagBytes = options.lagBytes ?? LAG_BYTES;
+  const maxBufferedBytes = options.maxBufferedBytes ?? MAX_BUFFERED_BYTES;
+  const sockets = new Map<WebSocket, LogGaps>();
 
-  function send(socket: WebSocket, frame: ResponseFrame | EventFrame): void {
+  function send(socket: WebSocket, frame: ResponseFrame | EventFrame | GapFrame): void {
     if (socket.readyState !== socket.OPEN) return;
     if (socket.bufferedAmount > maxBufferedBytes) {
       // terminate() frees the buffer now; close() would queue its frame behind it.
@@ -44,8 +59,21 @@ export function createSocketApi(backend: HostBackend, maxBufferedBytes = MAX_BUF
     socket.send(JSON.stringify(frame));
   }
 
+  function logGapsFor(socket: WebSocket): LogGaps {
+    return createLogGaps({
+      isBehind: () => socket.bufferedAmount > lagBytes,
+      // Called directly, not through dispatch: the size must be read now, not a tick later.
+      logSize: async (stream) => (await backend.readLog({ stepId: stream, offset: 0, maxBytes: 1 })).size,
+      sendEvent: (event) => send(socket, { event }),
+      sendGap: (stream, from) => send(socket, { gap: { stream, from } }),
+    });
+  }
+
   const unsubscribe = backend.onEvent((event: LabEvent) => {
-    for (const socket of sockets) send(socket, { event });
+    for (const [socket, gaps] of sockets) {
+      if (event.type === 'log') gaps.onLog(event);
+      else send(socket, { event });
+    }
   });
 
   async function answer(socket: WebSocket, data: RawData, isBinary: boolean): Promise<void> {
@@ -58,6 +86,11 @@ export function createSocketApi(backend: HostBackend, maxBufferedBytes = MAX_BUF
       json = JSON.parse(rawText(data));
     } catch {
       send(socket, badFrame(UNKNOWN_REQUEST_ID, 'frame is not valid JSON'));
+      return;
+    }
+    const resume = resumeFrameSchema.safeParse(json);
+    if (resume.success) {
+      sockets.get(socket)?.onResume(resume.data.resume.stream, resume.data.resume.at);
       return;
     }
     const frame = requestFrameSchema.safeParse(json);
@@ -76,7 +109,7 @@ export function createSocketApi(backend: HostBackend, maxBufferedBytes = MAX_BUF
 
   return {
     attach(socket) {
-      sockets.add(socket);
+      sockets.set(socket, logGapsFor(socket));
       socket.on('message', (data, isBinary) => void answer(socket, data, isBinary));
       socket.on('close', () => sockets.delete(socket));
       // A protocol error (e.g. an oversized frame) closes the socket; it must not crash the host.
@@ -84,7 +117,7 @@ export function createSocketApi(backend: HostBackend, maxBufferedBytes = MAX_BUF
     },
     close() {
       unsubscribe();
-      for (const socket of sockets) socket.terminate();
+      for (const socket of sockets.keys()) socket.terminate();
       sockets.clear();
     },
   };

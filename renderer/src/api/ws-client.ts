@@ -8,7 +8,7 @@
  * link; requests already sent when it drops fail, since nobody can tell whether they ran.
  */
 import { LabApiError, labMethods, type ApiErrorBody, type LabApi, type LabEvent, type LabMethod } from '../../../electron/api/contract';
-import type { ConnectionState, LabClient } from './client';
+import type { ConnectionState, LabClient, LogGapChannel } from './client';
 
 /** The part of the DOM WebSocket the client uses, so tests can hand it a scripted socket. */
 export interface SocketLike {
@@ -47,6 +47,7 @@ interface Pending {
 }
 
 export interface WsLabClient extends LabClient {
+  readonly logGaps: LogGapChannel;
   /** Skips the backoff wait, e.g. when the network is back or the laptop woke up. */
   reconnectNow(): void;
   /** Closes the socket for good (no reconnect). */
@@ -68,6 +69,7 @@ export function createWsClient(options: WsClientOptions): WsLabClient {
   const inFlight = new Map<number, Pending>();
   const eventListeners = new Set<(event: LabEvent) => void>();
   const stateListeners = new Set<(state: ConnectionState) => void>();
+  const gapListeners = new Set<(stream: string, from: number) => void>();
 
   function setState(next: ConnectionState): void {
     if (next === state) return;
@@ -127,9 +129,13 @@ export function createWsClient(options: WsClientOptions): WsLabClient {
       return;
     }
     if (!frame || typeof frame !== 'object') return;
-    const f = frame as { id?: unknown; result?: unknown; error?: ApiErrorBody; event?: LabEvent };
+    const f = frame as { id?: unknown; result?: unknown; error?: ApiErrorBody; event?: LabEvent; gap?: { stream?: unknown; from?: unknown } };
     if (f.event && typeof f.event === 'object') {
       for (const listener of eventListeners) listener(f.event);
+      return;
+    }
+    if (f.gap && typeof f.gap.stream === 'string' && typeof f.gap.from === 'number') {
+      for (const listener of gapListeners) listener(f.gap.stream, f.gap.from);
       return;
     }
     if (typeof f.id !== 'number') return;
@@ -159,8 +165,21 @@ export function createWsClient(options: WsClientOptions): WsLabClient {
 
   open();
 
+  const logGaps: LogGapChannel = {
+    onGap(listener) {
+      gapListeners.add(listener);
+      return () => gapListeners.delete(listener);
+    },
+    resume(stream, at) {
+      // A gap belongs to one socket: after a reconnect the host has forgotten it, so there is
+      // nothing to resume (the store re-reads the logs' tails instead).
+      if (state === 'open' && socket !== null) socket.send(JSON.stringify({ resume: { stream, at } }));
+    },
+  };
+
   return {
     api,
+    logGaps,
     onConnection(listener) {
       stateListeners.add(listener);
       listener(state);

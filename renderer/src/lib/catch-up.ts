@@ -26,3 +26,56 @@ export function missedOutput(history: string, fileTail: string): CatchUp {
 }
 
 export const CATCH_UP_NOTE = '── the link to the lab dropped; the latest output from its log follows ──\n';
+
+/**
+ * The gap case: the link stayed up but the page fell behind, so the host stopped sending a
+ * stream's output and said from which byte of its log it did so. Unlike the tail above, this
+ * joins exactly by offset, so repetitive output cannot fool it.
+ */
+
+/** Bytes per `readLog` call: big enough to catch up in a few round trips, small enough per frame. */
+export const GAP_PAGE_BYTES = 512 * 1024;
+
+export type ReadLog = (params: { stepId: string; offset: number; maxBytes: number }) => Promise<{ text: string; offset: number; size: number; truncated: boolean }>;
+
+export interface GapRead {
+  /** Byte offset just after the last byte handed on: where live output must continue. */
+  at: number;
+  /** True when the log no longer held some of the gap (it was rotated past its size cap). */
+  lost: boolean;
+}
+
+export const GAP_LOST_NOTE = '── some output was rotated out of the step\'s log before it could be shown here ──\n';
+
+/** UTF-8 length of `text`, which the log's offsets count in, without allocating the bytes. */
+export function utf8Length(text: string): number {
+  let bytes = 0;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code < 0x80) bytes += 1;
+    else if (code < 0x800) bytes += 2;
+    else if (code >= 0xd800 && code <= 0xdbff && i + 1 < text.length) {
+      // A surrogate pair is one 4-byte character.
+      bytes += 4;
+      i++;
+    } else bytes += 3;
+  }
+  return bytes;
+}
+
+/**
+ * Reads `stream`'s log from byte `from` to the end it has at the last read, handing each page's
+ * text to `append` in order; the caller then resumes live output at the returned offset.
+ */
+export async function readGap(read: ReadLog, stream: string, from: number, append: (text: string) => void, pageBytes = GAP_PAGE_BYTES): Promise<GapRead> {
+  let at = from;
+  let lost = false;
+  for (;;) {
+    const page = await read({ stepId: stream, offset: at, maxBytes: pageBytes });
+    // The log answers from another offset only when `at` is no longer in it.
+    if (page.offset !== at) lost = true;
+    if (page.text) append(page.text);
+    at = page.offset + utf8Length(page.text);
+    if (!page.truncated) return { at, lost };
+  }
+}

@@ -1,0 +1,211 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { WebSocket, WebSocketServer } from 'ws';
+import type { LabEvent } from '../../electron/api/contract';
+import type { HostBackend } from '../../electron/hosts/backend';
+import { createLogGaps, type LogEvent } from '../../electron/hosts/web/log-gaps';
+import { createSocketApi, type SocketApi } from '../../electron/hosts/web/socket-api';
+import { createLogCoalescer } from '../../electron/lab/events/coalescer';
+import { createStepLogs } from '../../electron/lab/events/log-files';
+import { createWsClient, type SocketLike } from '../../renderer/src/api/ws-client';
+import { createLab } from '../../renderer/src/store';
+
+const log = (data: string, stream = 'flood'): LogEvent => ({ type: 'log', stream, source: 'stdout', data });
+
+/** The gap logic alone, with the socket's state and the log's size played by the test. */
+function scriptedGaps(logSize: (stream: string) => Promise<number>) {
+  const sent: Array<{ event: LogEvent } | { gap: { stream: string; from: number } }> = [];
+  let behind = false;
+  const gaps = createLogGaps({
+    isBehind: () => behind,
+    logSize,
+    sendEvent: (event) => sent.push({ event }),
+    sendGap: (stream, from) => sent.push({ gap: { stream, from } }),
+  });
+  return { gaps, sent, setBehind: (b: boolean) => (behind = b) };
+}
+
+const settle = () => new Promise((resolve) => setImmediate(resolve));
+
+describe('log gaps for a page that falls behind', () => {
+  it('withholds a lagging stream and names the byte its unsent output starts at', async () => {
+    // The log holds 100 earlier bytes, then this flush's two events (5 + 4 bytes, "é" is two).
+    const { gaps, sent, setBehind } = scriptedGaps(async () => 109);
+    gaps.onLog(log('early'));
+    setBehind(true);
+    gaps.onLog(log('héll'));
+    gaps.onLog(log('o!\n\n'));
+    await settle();
+    gaps.onLog(log('later'));
+    setBehind(false);
+    gaps.onLog(log('still withheld'));
+    expect(sent).toEqual([{ event: log('early') }, { gap: { stream: 'flood', from: 100 } }]);
+    expect([...gaps.withheld]).toEqual(['flood']);
+  });
+
+  it('answers an early resume with another gap, and resumes live exactly at the byte read', async () => {
+    const { gaps, sent, setBehind } = scriptedGaps(async () => 10);
+    setBehind(true);
+    gaps.onLog(log('0123456789'));
+    await settle();
+    gaps.onLog(log('abcdef'));
+    setBehind(false);
+    gaps.onResume('flood', 12);
+    expect(sent.at(-1)).toEqual({ gap: { stream: 'flood', from: 12 } });
+    // The page read 6 bytes the coalescer had not sent yet ("ghi✓"): they are not sent twice.
+    gaps.onResume('flood', 22);
+    gaps.onLog(log('ghi✓jk'));
+    gaps.onLog(log('lm'));
+    expect(sent.slice(2)).toEqual([{ event: log('jk') }, { event: log('lm') }]);
+    expect(gaps.withheld.size).toBe(0);
+  });
+
+  it('keeps a stream live, in order, when its log cannot be read', async () => {
+    const { gaps, sent, setBehind } = scriptedGaps(async () => {
+      throw new Error('No step "troubleshoot-1" in this lab');
+    });
+    setBehind(true);
+    gaps.onLog(log('a', 'troubleshoot-1'));
+    gaps.onLog(log('b', 'troubleshoot-1'));
+    await settle();
+    gaps.onLog(log('c', 'troubleshoot-1'));
+    expect(sent).toEqual([{ event: log('a', 'troubleshoot-1') }, { event: log('b', 'troubleshoot-1') }, { event: log('c', 'troubleshoot-1') }]);
+  });
+
+  it('does not trust a size that arrives after later output was withheld', async () => {
+    let answer: (size: number) => void = () => {};
+    const { gaps, sent, setBehind } = scriptedGaps(() => new Promise((resolve) => (answer = resolve)));
+    setBehind(true);
+    gaps.onLog(log('first'));
+    await settle();
+    gaps.onLog(log('second'));
+    answer(11);
+    await settle();
+    expect(sent).toEqual([{ event: log('first') }, { event: log('second') }]);
+  });
+});
+
+/**
+ * The whole path: output goes into a real step log and the real coalescer, through the socket
+ * API to the page's ws client and store, with the page's TCP socket paused for a while.
+ */
+describe('web host and page catching up through a gap', () => {
+  let server: Server | undefined;
+  let api: SocketApi | undefined;
+  let raw: WebSocket | undefined;
+  let dir: string | undefined;
+  let stop: (() => void) | undefined;
+
+  afterEach(async () => {
+    stop?.();
+    raw?.terminate();
+    api?.close();
+    await new Promise((resolve) => (server ? server.close(resolve) : resolve(undefined)));
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('delivers every byte once and in order although the page stopped reading', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'web-host-gaps-'));
+    const stepLogs = createStepLogs(dir);
+    const listeners = new Set<(event: LabEvent) => void>();
+    const coalescer = createLogCoalescer((event) => listeners.forEach((l) => l(event)), 4);
+    const unused = (): never => {
+      throw new Error('not used here');
+    };
+    const backend = new Proxy(
+      {
+        readLog: ({ stepId, offset, maxBytes }: { stepId: string; offset: number; maxBytes: number }) => stepLogs.read(stepId, offset, maxBytes),
+        onEvent: (listener: (event: LabEvent) => void) => {
+          listeners.add(listener);
+          return () => listeners.delete(listener);
+        },
+      },
+      { get: (target, key) => (key in target ? target[key as keyof typeof target] : unused) },
+    ) as unknown as HostBackend;
+    // Output already in the log before this page connected, as after a retry: offsets must count it.
+    stepLogs.append('flood', 'an earlier attempt\n');
+
+    api = createSocketApi(backend, { lagBytes: 64 * 1024, maxBufferedBytes: 256 * 1024 * 1024 });
+    const wss = new WebSocketServer({ noServer: true });
+    server = createServer();
+    server.on('upgrade', (req, socket, head) => wss.handleUpgrade(req, socket, head, (ws) => api!.attach(ws)));
+    await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
+    const port = (server.address() as AddressInfo).port;
+
+    // What crosses the wire, in order, to check that a withheld stream gets no log frames.
+    const wire: string[] = [];
+    const client = createWsClient({
+      url: `ws://127.0.0.1:${port}`,
+      createSocket: (url) => {
+        raw = new WebSocket(url);
+        raw.on('message', (data) => {
+          const frame = JSON.parse(String(data)) as { event?: LabEvent; gap?: unknown };
+          if (frame.gap) wire.push('gap');
+          else if (frame.event?.type === 'log') wire.push('log');
+        });
+        const send = raw.send.bind(raw);
+        raw.send = ((text: string) => {
+          if (text.startsWith('{"resume"')) wire.push('resume');
+          send(text);
+        }) as typeof raw.send;
+        return raw as unknown as SocketLike;
+      },
+    });
+    const lab = createLab(client);
+    let shown = '';
+    const offShown = lab.logs.subscribe((stream, text) => {
+      if (stream === 'flood') shown += text;
+    });
+    stop = () => {
+      offShown();
+      lab.dispose();
+      client.close();
+    };
+    await new Promise<void>((resolve) => client.onConnection((state) => state === 'open' && resolve()));
+
+    // Lines of varied length with two- to four-byte characters, so any byte slip shows.
+    let written = '';
+    const write = (text: string) => {
+      stepLogs.append('flood', text);
+      coalescer.push('flood', 'stdout', text);
+      written += text;
+    };
+    const burst = (from: number, count: number) => {
+      let text = '';
+      for (let i = from; i < from + count; i++) text += `line ${i} ${'é✓🙂'.repeat(i % 7)}${'.'.repeat(i % 53)}\n`;
+      write(text);
+    };
+    const tcp = (raw as unknown as { _socket: { pause(): void; resume(): void } })._socket;
+    tcp.pause();
+    let line = 0;
+    // Paused long enough to fill the kernel's buffers and the host's lag budget many times over.
+    for (let round = 0; round < 60; round++, line += 2000) {
+      burst(line, 2000);
+      await new Promise((resolve) => setTimeout(resolve, 3));
+    }
+    tcp.resume();
+    // More output while the page reads its way back, so it resumes into a moving stream.
+    for (let round = 0; round < 40; round++, line += 2000) {
+      burst(line, 2000);
+      await new Promise((resolve) => setTimeout(resolve, 3));
+    }
+    coalescer.flush();
+    for (let waited = 0; shown.length < written.length && waited < 20_000; waited += 20) await new Promise((resolve) => setTimeout(resolve, 20));
+
+    expect(wire).toContain('gap');
+    expect(wire).toContain('resume');
+    // After a gap and until the page resumes, the host sends no log frames (there is one stream).
+    let open = false;
+    for (const kind of wire) {
+      if (kind === 'gap') open = true;
+      else if (kind === 'resume') open = false;
+      else expect(open).toBe(false);
+    }
+    expect(Buffer.from(shown).equals(Buffer.from(written))).toBe(true);
+    expect(shown.length).toBeGreaterThan(4 * 1024 * 1024);
+  }, 30_000);
+});
