@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { missedOutput } from './catch-up';
+import { missedOutput, readGap, utf8Length, type ReadLog } from './catch-up';
 
 const lines = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => `line ${from + i} of the output\n`).join('');
 
@@ -24,5 +24,49 @@ describe('missedOutput', () => {
 
   it('shows the tail for a window that has nothing yet', () => {
     expect(missedOutput('', lines(0, 3))).toEqual({ kind: 'tail', text: lines(0, 3) });
+  });
+});
+
+describe('readGap', () => {
+  /** A log as `readLog` serves it: byte offsets, pages cut at character boundaries. */
+  function logOf(text: string, reads: number[] = []) {
+    const bytes = new TextEncoder().encode(text);
+    const read: ReadLog = async ({ offset, maxBytes }) => {
+      reads.push(offset);
+      let start = Math.min(offset, bytes.length);
+      while (start < bytes.length && (bytes[start]! & 0xc0) === 0x80) start++;
+      let end = Math.min(bytes.length, start + maxBytes);
+      while (end < bytes.length && end > start && (bytes[end]! & 0xc0) === 0x80) end--;
+      return { text: new TextDecoder().decode(bytes.subarray(start, end)), offset: start, size: bytes.length, truncated: end < bytes.length };
+    };
+    return { read, bytes };
+  }
+
+  it('counts UTF-8 bytes as the log does', () => {
+    for (const text of ['', 'plain', 'é', '✓ done', '🙂 ok', 'mixed é✓🙂\n']) {
+      expect(utf8Length(text)).toBe(new TextEncoder().encode(text).length);
+    }
+  });
+
+  it('hands on the gap page by page, in order, and ends at the byte to resume from', async () => {
+    const text = lines(0, 400).replace(/of/g, 'of ✓🙂é');
+    const reads: number[] = [];
+    const { read, bytes } = logOf(text, reads);
+    const from = utf8Length(lines(0, 100).replace(/of/g, 'of ✓🙂é'));
+    const pages: string[] = [];
+    const result = await readGap(read, 'flood', from, (page) => pages.push(page), 1000);
+    expect(pages.length).toBeGreaterThan(5);
+    expect(pages.join('')).toBe(text.slice(lines(0, 100).replace(/of/g, 'of ✓🙂é').length));
+    expect(result).toEqual({ at: bytes.length, lost: false });
+    // Each read starts where the previous page ended: nothing read twice, nothing skipped.
+    expect(reads.slice(1)).toEqual(reads.slice(1).map((_, i) => reads[i]! + utf8Length(pages[i]!)));
+  });
+
+  it('says so when the log no longer holds the start of the gap', async () => {
+    const { read } = logOf(lines(0, 10));
+    const pages: string[] = [];
+    const result = await readGap(read, 'flood', 1_000_000, (page) => pages.push(page));
+    expect(result.lost).toBe(true);
+    expect(pages).toEqual([]);
   });
 });
