@@ -40,6 +40,15 @@ describe('findLeftovers', () => {
     expect(ids(noGke, {})).toEqual([lb.id]);
   });
 
+  it('judges entries that name no managing context by the lab\'s own clusters in the ledger', () => {
+    const bare = [k3d, { ...gke, cluster: undefined }, { ...network, cluster: undefined }, { ...lb, cluster: undefined }].map(({ cluster, ...e }) => (cluster ? { ...e, cluster } : e));
+    expect(ids(bare, {})).toEqual([]);
+    expect(ids(bare.map((e) => (e.id === k3d.id ? { ...e, state: 'gone' as const } : e)), {})).toEqual([gke.id, network.id]);
+    expect(ids(bare.map((e) => (e.id === gke.id ? { ...e, state: 'gone' as const } : e)), {})).toEqual([lb.id]);
+    // A k3d cluster recorded again after the old one went is the control plane again.
+    expect(ids([...bare.map((e) => (e.id === k3d.id ? { ...e, state: 'gone' as const } : e)), { ...k3d, id: 'k3d-cluster/second', name: 'second', cluster: 'k3d-second' }], {})).toEqual([]);
+  });
+
   it('flags them when the caller knows Crossplane was removed although the k3d cluster runs', () => {
     expect(ids(lab, { goneControlPlanes: ['k3d-crossplane'] })).toEqual([gke.id, pool.id, network.id]);
   });

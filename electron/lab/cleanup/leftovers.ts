@@ -33,34 +33,53 @@ const MANAGED_BY_CROSSPLANE: ReadonlySet<LedgerKind> = new Set(['gke-cluster', '
 
 export function findLeftovers(entries: readonly LedgerEntry[], options: LeftoverOptions = {}): Leftover[] {
   const now = options.now ?? new Date();
-  const gone = goneContexts(entries, options.goneControlPlanes ?? []);
+  const planes = controlPlanes(entries, options.goneControlPlanes ?? []);
   const leftovers: Leftover[] = [];
   for (const entry of entries) {
     if (entry.state !== 'present') continue;
-    const reason = leftoverReason(entry, gone, options.labDown === true);
+    const reason = leftoverReason(entry, planes, options.labDown === true);
     if (!reason) continue;
     leftovers.push({ entry, reason, ageMinutes: Math.max(0, Math.floor((now.getTime() - Date.parse(entry.createdAt)) / 60_000)), fixes: removalCommands(entry) });
   }
   return leftovers;
 }
 
-function leftoverReason(entry: LedgerEntry, gone: ReadonlySet<string>, labDown: boolean): string | undefined {
+function leftoverReason(entry: LedgerEntry, planes: ControlPlanes, labDown: boolean): string | undefined {
   if (labDown && TORN_DOWN.has(entry.kind)) return 'still there although the lab was torn down';
-  if (!entry.cluster || !gone.has(entry.cluster)) return undefined;
-  if (MANAGED_BY_CROSSPLANE.has(entry.kind)) return `its control plane (Crossplane on ${entry.cluster}) is gone, so GitOps can no longer delete it`;
-  if (entry.kind === 'gcp-load-balancer') return `the cluster whose Service created it (${entry.cluster}) is gone, so Kubernetes can no longer release it`;
+  if (MANAGED_BY_CROSSPLANE.has(entry.kind) && planes.crossplaneGone(entry)) {
+    return `its control plane (Crossplane on ${entry.cluster ?? 'the k3d cluster'}) is gone, so GitOps can no longer delete it`;
+  }
+  if (entry.kind === 'gcp-load-balancer' && planes.gkeGone(entry)) {
+    return `the cluster whose Service created it (${entry.cluster ?? 'the GKE cluster'}) is gone, so Kubernetes can no longer release it`;
+  }
   return undefined;
 }
 
-/** Contexts whose cluster the ledger saw gone, plus those the caller knows lost their control plane. */
-function goneContexts(entries: readonly LedgerEntry[], extra: readonly string[]): Set<string> {
+interface ControlPlanes {
+  crossplaneGone(entry: LedgerEntry): boolean;
+  gkeGone(entry: LedgerEntry): boolean;
+}
+
+/**
+ * Which control planes are gone. An entry naming its managing context (`cluster`) is judged by
+ * that context; one that does not is managed by the lab's own clusters: Crossplane on the k3d
+ * cluster(s) the ledger records, Kubernetes on the GKE cluster(s) it records.
+ */
+function controlPlanes(entries: readonly LedgerEntry[], extra: readonly string[]): ControlPlanes {
   const gone = new Set(extra);
-  for (const entry of entries) {
-    if (entry.state !== 'gone') continue;
-    if (entry.kind === 'k3d-cluster') gone.add(entry.cluster ?? k3dContext(entry.name));
-    if (entry.kind === 'gke-cluster' && entry.project && entry.zone) gone.add(gkeContext(entry.project, entry.zone, entry.name));
-  }
-  return gone;
+  const contexts = (kind: LedgerKind): Array<{ context: string; state: LedgerEntry['state'] }> =>
+    entries
+      .filter((e) => e.kind === kind)
+      .map((e) => ({ context: kind === 'k3d-cluster' ? (e.cluster ?? k3dContext(e.name)) : gkeContext(e.project ?? '', e.zone ?? '', e.name), state: e.state }));
+  for (const kind of ['k3d-cluster', 'gke-cluster'] as const) for (const c of contexts(kind)) if (c.state === 'gone') gone.add(c.context);
+  const allGone = (kind: LedgerKind): boolean => {
+    const list = contexts(kind);
+    return list.length > 0 && list.every((c) => gone.has(c.context));
+  };
+  return {
+    crossplaneGone: (entry) => (entry.cluster ? gone.has(entry.cluster) : allGone('k3d-cluster')),
+    gkeGone: (entry) => (entry.cluster ? gone.has(entry.cluster) : allGone('gke-cluster')),
+  };
 }
 
 /** The context `gcloud container clusters get-credentials` writes. */
