@@ -68,7 +68,7 @@ export function CleanupDialog({ onClose }: { onClose(): void }) {
     // optionsKey stands for the options object, which is new on every render.
   }, [api, optionsKey]);
 
-  const confirm = confirmState({ choices, expectedRepository, planReady: currentPlan !== null, running, busy, online });
+  const confirm = confirmState({ choices, expectedRepository, planReady: currentPlan !== null, planFailed: planError !== null, running, busy, online });
   const lines = currentPlan ? planLines(currentPlan, ledger) : [];
   const refused = planHasRefusal(currentPlan) || planHasRefusal(plan?.plan ?? null);
   const progress = teardownProgress(snapshot);

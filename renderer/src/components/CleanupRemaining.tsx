@@ -6,9 +6,11 @@
 import { useLabState } from './lab-context';
 
 export function CleanupRemaining() {
-  const remaining = useLabState((s) => s.snapshot?.cleanup?.remaining ?? []);
-  const completedAt = useLabState((s) => s.snapshot?.cleanup?.completedAt);
-  const running = useLabState((s) => s.snapshot?.cleanup?.running ?? false);
+  // The selector returns the engine's own object: a fresh `[]` per call would re-render forever.
+  const cleanup = useLabState((s) => s.snapshot?.cleanup);
+  const remaining = cleanup?.remaining ?? [];
+  const completedAt = cleanup?.completedAt;
+  const running = cleanup?.running ?? false;
   if (remaining.length > 0) {
     return (
       <section className="cleanup-remaining" aria-labelledby="cleanup-remaining-title">

@@ -137,6 +137,12 @@ describe('confirming the teardown', () => {
     expect(confirmState({ ...base, expectedRepository: null, choices: choose({ deleteRepository: true }) }).enabled).toBe(false);
   });
 
+  it('names what the person can fix before what they can only wait for', () => {
+    const wrongName = choose({ deleteRepository: true, repositoryTyped: 'devflux' });
+    expect(confirmState({ ...base, choices: wrongName, planReady: false }).reason).toBe('Type lab-student/devflux to confirm deleting the repository.');
+    expect(confirmState({ ...base, choices: noChoices, planReady: false, planFailed: true }).reason).toBe('The teardown could not be planned: see the message above.');
+  });
+
   it('sends the repository only when its box is ticked and its name typed exactly', () => {
     expect(teardownOptions(choose({ repositoryTyped: 'a/b' }), 'a/b')).toEqual({ force: false, deleteServiceAccount: false });
     expect(teardownOptions(choose({ deleteRepository: true, repositoryTyped: 'a/c' }), 'a/b')).toEqual({ force: false, deleteServiceAccount: false });

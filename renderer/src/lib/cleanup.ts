@@ -201,19 +201,23 @@ export function confirmState(args: {
   choices: TeardownChoices;
   expectedRepository: string | null;
   planReady: boolean;
+  /** The engine refused to plan (its message is shown above the options). */
+  planFailed?: boolean;
   running: boolean;
   busy: boolean;
   online: boolean;
 }): ConfirmState {
-  const { choices, expectedRepository, planReady, running, busy, online } = args;
+  const { choices, expectedRepository, planReady, planFailed, running, busy, online } = args;
   if (!online) return { enabled: false, reason: 'Not connected to the lab.' };
   if (running) return { enabled: false, reason: 'A teardown is already running.' };
-  if (busy) return { enabled: false, reason: 'Working…' };
-  if (!planReady) return { enabled: false, reason: 'The plan for these options is not shown yet.' };
+  // What the person can fix right now comes before what they can only wait for.
   if (choices.deleteRepository) {
     if (!expectedRepository) return { enabled: false, reason: 'The repository is unknown: set the GitHub owner first.' };
     if (choices.repositoryTyped !== expectedRepository) return { enabled: false, reason: `Type ${expectedRepository} to confirm deleting the repository.` };
   }
+  if (busy) return { enabled: false, reason: 'Working…' };
+  if (planFailed && !planReady) return { enabled: false, reason: 'The teardown could not be planned: see the message above.' };
+  if (!planReady) return { enabled: false, reason: 'The plan for these options is not shown yet.' };
   return { enabled: true, reason: '' };
 }
 
