@@ -80,6 +80,9 @@ describe.skipIf(reason !== undefined)('cleanup in the browser, against the simul
 
     mkdirSync(join(repoRoot, 'test-results'), { recursive: true });
     await page.screenshot({ path: join(repoRoot, 'test-results', 'cleanup-dialog.png') });
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await page.screenshot({ path: join(repoRoot, 'test-results', 'cleanup-dialog-dark.png') });
+    await page.emulateMedia({ colorScheme: 'light' });
 
     // Tab never leaves the dialog, however often it is pressed.
     for (let i = 0; i < 12; i++) {
