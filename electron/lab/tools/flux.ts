@@ -73,3 +73,12 @@ export async function get(run: RunCommand, kind: string, context: string, option
   const result = await run({ argv: fluxArgv.get(kind, context, options) });
   return parseGetRows(result.stdout, options.allNamespaces);
 }
+
+export const fluxSuspendArgv = (name: string, context: string, namespace?: string): string[] => [
+  'flux', 'suspend', 'kustomization', name, ...(namespace ? ['-n', namespace] : []), `--context=${context}`,
+];
+
+/** Stops Flux from applying (and so re-creating) what a Kustomization holds; deleting is left to the caller. */
+export async function suspendKustomization(run: RunCommand, name: string, context: string, namespace?: string): Promise<void> {
+  await run({ argv: fluxSuspendArgv(name, context, namespace) });
+}

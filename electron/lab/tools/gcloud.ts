@@ -184,3 +184,73 @@ function parseJsonList(stdout: string): unknown[] {
   const parsed: unknown = JSON.parse(text);
   return Array.isArray(parsed) ? parsed : [parsed];
 }
+
+// ---------------------------------------------------------------------------------------------
+// Cleanup: what the teardown lists and deletes directly. Delete commands ask for confirmation
+// unless `--quiet`, and without a terminal they fail, so every delete passes it.
+
+export interface GcpNetworkInfo {
+  name: string;
+  selfLink?: string;
+}
+
+export async function listNetworks(run: RunCommand, project: string): Promise<GcpNetworkInfo[]> {
+  const result = await run({ argv: ['gcloud', 'compute', 'networks', 'list', '--format=json', `--project=${project}`] });
+  const items = parseJsonList(result.stdout) as Array<{ name?: string; selfLink?: string }>;
+  return items.filter((item) => item.name).map((item) => ({ name: item.name!, ...(item.selfLink ? { selfLink: item.selfLink } : {}) }));
+}
+
+export interface ForwardingRuleInfo {
+  name: string;
+  /** The region's name (the API returns its URL). */
+  region: string;
+  ipAddress: string;
+  /** The network's name, when the rule names one. */
+  network?: string;
+  description: string;
+}
+
+export async function listForwardingRules(run: RunCommand, project: string): Promise<ForwardingRuleInfo[]> {
+  const result = await run({ argv: ['gcloud', 'compute', 'forwarding-rules', 'list', '--format=json', `--project=${project}`] });
+  const items = parseJsonList(result.stdout) as Array<{ name?: string; region?: string; IPAddress?: string; network?: string; description?: string }>;
+  const last = (url: string | undefined): string => (url ?? '').split('/').filter(Boolean).pop() ?? '';
+  return items
+    .filter((item) => item.name)
+    .map((item) => ({ name: item.name!, region: last(item.region), ipAddress: item.IPAddress ?? '', ...(item.network ? { network: last(item.network) } : {}), description: item.description ?? '' }));
+}
+
+export const gcloudDeleteArgv = {
+  cluster: (o: { name: string; zone: string; project: string }): string[] => ['gcloud', 'container', 'clusters', 'delete', o.name, `--zone=${o.zone}`, `--project=${o.project}`, '--quiet'],
+  forwardingRule: (o: { name: string; region: string; project: string }): string[] => ['gcloud', 'compute', 'forwarding-rules', 'delete', o.name, `--region=${o.region}`, `--project=${o.project}`, '--quiet'],
+  network: (o: { name: string; project: string }): string[] => ['gcloud', 'compute', 'networks', 'delete', o.name, `--project=${o.project}`, '--quiet'],
+  serviceAccount: (o: { email: string; project: string }): string[] => ['gcloud', 'iam', 'service-accounts', 'delete', o.email, `--project=${o.project}`, '--quiet'],
+  key: (o: { keyId: string; email: string; project: string }): string[] => ['gcloud', 'iam', 'service-accounts', 'keys', 'delete', o.keyId, `--iam-account=${o.email}`, `--project=${o.project}`, '--quiet'],
+};
+
+/** Waits for Google to finish (about five minutes for a real cluster): without `--async` gcloud returns when it is gone. */
+export async function deleteGkeCluster(run: RunCommand, options: { name: string; zone: string; project: string }): Promise<void> {
+  await run({ argv: gcloudDeleteArgv.cluster(options), timeoutMs: 30 * 60_000 });
+}
+
+export async function deleteForwardingRule(run: RunCommand, options: { name: string; region: string; project: string }): Promise<void> {
+  await run({ argv: gcloudDeleteArgv.forwardingRule(options), timeoutMs: 10 * 60_000 });
+}
+
+export async function deleteNetwork(run: RunCommand, options: { name: string; project: string }): Promise<void> {
+  await run({ argv: gcloudDeleteArgv.network(options), timeoutMs: 10 * 60_000 });
+}
+
+/** The ids of the keys a person (or the lab) made for the account; Google's own keys cannot be deleted. */
+export async function listUserKeyIds(run: RunCommand, email: string, project: string): Promise<string[]> {
+  const result = await run({ argv: ['gcloud', 'iam', 'service-accounts', 'keys', 'list', `--iam-account=${email}`, '--managed-by=user', '--format=json', `--project=${project}`] });
+  const items = parseJsonList(result.stdout) as Array<{ name?: string; keyType?: string }>;
+  return items.filter((item) => item.name && item.keyType !== 'SYSTEM_MANAGED').map((item) => item.name!.split('/').pop()!);
+}
+
+export async function deleteServiceAccountKey(run: RunCommand, options: { keyId: string; email: string; project: string }): Promise<void> {
+  await run({ argv: gcloudDeleteArgv.key(options) });
+}
+
+export async function deleteServiceAccount(run: RunCommand, options: { email: string; project: string }): Promise<void> {
+  await run({ argv: gcloudDeleteArgv.serviceAccount(options) });
+}

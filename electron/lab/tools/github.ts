@@ -129,3 +129,29 @@ async function unexpected(response: Response, what: string): Promise<GitHubError
   const body = (await response.json().catch(() => ({}))) as { message?: string };
   return new GitHubError('unexpected', `${what} answered HTTP ${response.status}${body.message ? `: ${body.message}` : ''}`, response.status);
 }
+
+/**
+ * `DELETE /repos/{owner}/{repo}`: needs the `delete_repo` scope (classic) or Administration
+ * write (fine-grained). A repository already gone (404) is not an error: the outcome is the same.
+ */
+export async function deleteRepository(options: GitHubClientOptions, owner: string, repo: string): Promise<void> {
+  const apiUrl = (options.apiUrl ?? DEFAULT_GITHUB_API_URL).replace(/\/+$/, '');
+  const fetchImpl = options.fetch ?? fetch;
+  const where = `${encodeURIComponent(owner)}/${encodeURIComponent(repo)}`;
+  let response: Response;
+  try {
+    response = await fetchImpl(`${apiUrl}/repos/${where}`, {
+      method: 'DELETE',
+      headers: { Accept: 'application/vnd.github+json', Authorization: `Bearer ${options.token}`, 'X-GitHub-Api-Version': '2022-11-28', 'User-Agent': 'gitops-lab' },
+      signal: AbortSignal.timeout(30_000),
+    });
+  } catch (error) {
+    throw new GitHubError('unreachable', `cannot reach ${apiUrl}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  if (response.status === 204 || response.status === 404) return;
+  if (response.status === 401) throw new GitHubError('bad-credentials', BAD_CREDENTIALS, 401);
+  if (response.status === 403) {
+    throw new GitHubError('missing-scope', `GitHub refused to delete ${owner}/${repo} (HTTP 403): the token needs the "delete_repo" scope (fine-grained tokens: Administration read and write) and admin rights on it.`, 403);
+  }
+  throw new GitHubError('unexpected', `DELETE /repos/${owner}/${repo} answered HTTP ${response.status}`, response.status);
+}

@@ -32,3 +32,13 @@ export async function getJson<T = unknown>(run: RunCommand, resource: string, op
   const result = await run({ argv: kubectlArgv.getJson(resource, options) });
   return JSON.parse(result.stdout) as T;
 }
+
+/** Argument arrays for the teardown's direct changes to objects (a merge patch, a delete that does not wait). */
+export const kubectlChangeArgv = {
+  mergePatch: (resource: string, name: string, patch: unknown, context: string, namespace?: string): string[] => [
+    'kubectl', 'patch', resource, name, ...(namespace ? ['-n', namespace] : []), '--type=merge', '-p', JSON.stringify(patch), `--context=${context}`,
+  ],
+  delete: (resource: string, names: string[] | 'all', context: string, namespace?: string): string[] => [
+    'kubectl', 'delete', resource, ...(names === 'all' ? ['--all'] : names), ...(namespace ? ['-n', namespace] : []), '--ignore-not-found', '--wait=false', `--context=${context}`,
+  ],
+};
