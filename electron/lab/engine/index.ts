@@ -14,6 +14,7 @@ import {
   type Snapshot,
   type StepState,
   type TroubleshootRequest,
+  teardownOptionsSchema,
 } from '../../api/contract';
 import type { LabBackend } from '../../api/dispatch';
 import { fieldIssues, partialLabInputsSchema, secretNames, type LabInputs, type PartialLabInputs, type SecretName } from '../../api/inputs';
@@ -21,12 +22,14 @@ import { createEventBus, type LabEventListener } from '../events/bus';
 import { createLogCoalescer, type LogSource } from '../events/coalescer';
 import { createStepLogs } from '../events/log-files';
 import { createResourceBoard } from '../events/resources';
-import { PRICES_AS_OF } from '../cloud/prices';
 import { phases as cataloguePhases } from '../plan/catalogue';
 import { labSteps } from '../plan/lab-steps';
 import { Scheduler } from '../plan/scheduler';
 import type { StepContext, StepDefinition, StepLedger } from '../plan/step';
 import { openLedger, type Ledger } from '../cleanup/ledger';
+import { createTeardownService, LEFTOVERS_STREAM, type TeardownService } from '../cleanup/teardown';
+import type { TeardownDeps } from '../cleanup/teardown-deps';
+import { teardownSteps, type TeardownStep } from '../cleanup/teardown-steps';
 import { SecretMasker } from '../run/mask';
 import { exportScript, openJournal } from '../run/journal';
 import { createRunner, describeCommand } from '../run/runner';
@@ -57,6 +60,12 @@ export interface EngineOptions {
   logCapBytes?: number;
   /** What the lab created, for cleanup (default: `ledger.json` in the data directory). */
   ledger?: Ledger;
+  /** The teardown steps (default: the real ones, `lab down`), and the bounds of their waits. */
+  teardown?: {
+    steps?(deps: TeardownDeps): TeardownStep[];
+    pollMs?: number;
+    timeouts?: TeardownDeps['timeouts'];
+  };
 }
 
 export interface Engine extends LabBackend {
@@ -66,6 +75,8 @@ export interface Engine extends LabBackend {
   start(): Promise<{ notices: string[] }>;
   /** Resolves when no step runs and none can start (the rest done, held or not asked for). */
   whenIdle(): Promise<void>;
+  /** Resolves when no teardown step runs and none can start. */
+  whenTeardownIdle(): Promise<void>;
   /** Publishes a watched object's status (kube watchers, the cloud ledger): kept for snapshots, sent as a `resource` event when it changed. */
   reportResource(status: ResourceStatus): void;
   /** Cancels what runs, waits for it to stop, flushes logs. */
@@ -94,7 +105,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
   const ledger = options.ledger ?? openLedger(dataDir);
   const stepLedger: StepLedger = { sessionId: ledger.sessionId, record: (resource) => void ledger.record(resource) };
   const secrets = new Map<SecretName, string>();
-  const titles = Object.fromEntries(steps.map((step) => [step.id, step.title]));
+  const titles: Record<string, string> = Object.fromEntries(steps.map((step) => [step.id, step.title]));
   const stepPhases = new Set(steps.map((step) => step.phase));
   const phases = [
     ...cataloguePhases.filter((phase) => stepPhases.has(phase.id)),
@@ -107,6 +118,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
 
   let state: LabState | undefined;
   let scheduler: Scheduler | undefined;
+  let teardown: TeardownService | undefined;
   let loadNotice: string | undefined;
   let started: Promise<{ notices: string[] }> | undefined;
   let closed = false;
@@ -196,6 +208,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
       inputs: () => current.inputs,
       context,
       onState: (stepId, stepState) => {
+        if (stepState.status === 'running') teardown?.labStepStarted();
         current.steps[stepId] = stepState;
         persist();
         bus.emit({ type: 'step', stepId, state: stepState });
@@ -207,7 +220,38 @@ export function createEngine(options: EngineOptions = {}): Engine {
         logs.release(stepId);
       },
     });
+    teardown = createTeardownService({
+      steps: (teardownOptions) => {
+        const deps: TeardownDeps = { env, reportResource, ledger, options: teardownOptions, ...(options.teardown?.pollMs ? { pollMs: options.teardown.pollMs } : {}), ...(options.teardown?.timeouts ? { timeouts: options.teardown.timeouts } : {}) };
+        return options.teardown?.steps?.(deps) ?? teardownSteps(deps);
+      },
+      dataDir,
+      ledger,
+      states: () => current.steps,
+      inputs: () => current.inputs,
+      context,
+      onState: (stepId, stepState) => {
+        current.steps[stepId] = stepState;
+        persist();
+        bus.emit({ type: 'step', stepId, state: stepState });
+      },
+      info,
+      mask: (text) => masker.mask(text),
+      onSettled: (stepId) => {
+        coalescer.flush(stepId);
+        logs.release(stepId);
+      },
+      onView: (cleanup) => bus.emit({ type: 'cleanup', cleanup }),
+    });
+    for (const step of teardown.steps) titles[step.id] = step.title;
+    titles[LEFTOVERS_STREAM] = 'Remove leftovers';
     return { state: current, scheduler };
+  }
+
+  function cleanupPart(): TeardownService {
+    if (closed) throw new LabApiError('conflict', 'The engine is closed');
+    load();
+    return teardown!;
   }
 
   function persist(): void {
@@ -241,11 +285,11 @@ export function createEngine(options: EngineOptions = {}): Engine {
             inputs: [...step.inputs],
           })),
       })),
-      steps: stepStates,
+      steps: { ...stepStates, ...teardown!.allStates() },
       inputs: current.inputs,
       secrets: secretFlags(),
       resources: resources.list(),
-      cleanup: { steps: [], running: false, remaining: [], ledger: [], cost: { costPerHour: 0, costSoFar: 0, pricesAsOf: PRICES_AS_OF } },
+      cleanup: teardown!.view(),
     };
   }
 
@@ -298,11 +342,13 @@ export function createEngine(options: EngineOptions = {}): Engine {
         const sched = ready();
         const notices = loadNotice ? [loadNotice] : [];
         await sched.recheck();
+        await teardown!.recheckIfBegun();
         return { notices };
       })();
       return started;
     },
     whenIdle: () => ready().whenIdle(),
+    whenTeardownIdle: () => cleanupPart().whenIdle(),
     reportResource,
     async close() {
       if (closed) return;
@@ -312,6 +358,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
         scheduler.cancelAll();
         await scheduler.whenIdle();
       }
+      await teardown?.close();
       await Promise.all(pending.map((run) => run.done));
       closed = true;
       coalescer.close();
@@ -357,16 +404,21 @@ export function createEngine(options: EngineOptions = {}): Engine {
     getJournal: async () => ({ entries: journal.list() }),
     exportScript: async () => ({ script: exportScript(journal.list(), titles) }),
     troubleshoot: async ({ request }) => troubleshoot(request),
-    planTeardown: async () => cleanupUnavailable(),
-    runTeardown: async () => cleanupUnavailable(),
-    cancelTeardown: async () => cleanupUnavailable(),
-    removeLeftovers: async () => cleanupUnavailable(),
+    planTeardown: async (teardownOptions) => cleanupPart().plan(teardownOptionsSchema.parse(teardownOptions)),
+    runTeardown: async (teardownOptions) => {
+      await cleanupPart().run(teardownOptionsSchema.parse(teardownOptions));
+      return { ok: true };
+    },
+    cancelTeardown: async () => {
+      cleanupPart().cancel();
+      return { ok: true };
+    },
+    removeLeftovers: async ({ ids }) => {
+      await cleanupPart().removeLeftovers(ids);
+      return { ok: true };
+    },
   };
   return engine;
-}
-
-function cleanupUnavailable(): never {
-  throw new LabApiError('conflict', 'Cleanup is not available in this version: run `lab export-script` and LAB.md section 4 by hand');
 }
 
 /**
