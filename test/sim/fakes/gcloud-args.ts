@@ -44,6 +44,7 @@ export const COMMANDS: Record<string, CommandSpec> = {
   'compute networks create': { values: ['--subnet-mode', '--bgp-routing-mode', '--description'], positionals: [1, 1, 'NAME'] },
   'compute networks delete': { positionals: [1, 99, 'NAME'] },
   'compute forwarding-rules list': { values: [...LIST, '--regions', '--global'], positionals: [0, 0, ''] },
+  'compute forwarding-rules delete': { values: ['--region'], bools: ['--global'], positionals: [1, 99, 'NAME'] },
   'components list': { values: LIST, bools: ['--only-local-state', '--show-versions'], positionals: [0, 0, ''] },
 };
 

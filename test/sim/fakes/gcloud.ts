@@ -247,6 +247,8 @@ async function run(ctx: Ctx): Promise<void> {
       });
       return;
     }
+    case 'compute forwarding-rules delete':
+      return deleteForwardingRules(ctx);
     case 'components list': {
       const rows = [
         { state: { name: 'Installed' }, name: 'Google Cloud CLI Core Libraries', id: 'core', size: { value: '21.9 MiB' } },
@@ -382,3 +384,24 @@ async function deleteClusters(ctx: Ctx): Promise<void> {
   }
 }
 
+
+/** Like the real command, it returns once Google has released each rule (the operation is done). */
+async function deleteForwardingRules(ctx: Ctx): Promise<void> {
+  const { io, cmd } = ctx;
+  const p = project(ctx);
+  const region = cmd.flags.get('--region') ?? ctx.config.get('compute/region');
+  if (!region) throw new CommandError('Underspecified resource [' + cmd.positionals.join(', ') + ']. Specify one of the [--global, --region] flags.');
+  confirm(ctx, `The following forwarding rules will be deleted:\n${cmd.positionals.map((n) => ` - [${n}] in [${region}]`).join('\n')}`);
+  for (const name of cmd.positionals) {
+    await gcp<ForwardingRule>(ctx, 'deleteLoadBalancer', p, region, name);
+    try {
+      for (;;) {
+        await gcp<ForwardingRule>(ctx, 'getLoadBalancer', p, region, name);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    } catch (error) {
+      if (!(error instanceof WorldError && error.data.status === 'NOT_FOUND')) throw error;
+    }
+    io.stderr.write(`Deleted [https://www.googleapis.com/compute/v1/projects/${p}/regions/${region}/forwardingRules/${name}].\n`);
+  }
+}
