@@ -15,7 +15,7 @@
  * `leftovers()` gives what to show with age, cost and the exact commands that remove it.
  */
 import type { CostClock, LedgerEntry } from '../../api/contract';
-import type { CleanupInputs, LabInputs } from '../../api/inputs';
+import type { CleanupInputs, PartialLabInputs } from '../../api/inputs';
 import { githubApiUrl } from '../tools/github';
 import type { RunCommand } from '../tools/k3d';
 import { computeCostClock, createCostScheduler, reminderMessage, type Timers } from './cost-clock';
@@ -32,7 +32,7 @@ export interface CleanupWatchOptions {
   ledger: Ledger;
   run: RunCommand;
   /** The lab's current inputs: the project to search for labelled clusters, the `cleanup` settings. */
-  inputs: Partial<LabInputs> | (() => Partial<LabInputs> | undefined);
+  inputs: PartialLabInputs | (() => PartialLabInputs | undefined);
   /** Environment for GITHUB_API_URL. */
   env?: NodeJS.ProcessEnv;
   githubToken?: () => string | undefined;
@@ -60,7 +60,7 @@ export interface CleanupWatch {
 export function createCleanupWatch(options: CleanupWatchOptions): CleanupWatch {
   const { ledger } = options;
   const now = options.now ?? (() => new Date());
-  const inputs = (): Partial<LabInputs> | undefined => (typeof options.inputs === 'function' ? options.inputs() : options.inputs);
+  const inputs = (): PartialLabInputs | undefined => (typeof options.inputs === 'function' ? options.inputs() : options.inputs);
   const settings = (): CleanupInputs => inputs()?.cleanup ?? {};
   const costClock = (): CostClock => computeCostClock(ledger.list(), settings(), now());
   const leftovers = (): Leftover[] =>
@@ -101,7 +101,7 @@ export function createCleanupWatch(options: CleanupWatchOptions): CleanupWatch {
   };
 }
 
-async function reconcileOnce(options: CleanupWatchOptions, inputs: Partial<LabInputs> | undefined): Promise<void> {
+async function reconcileOnce(options: CleanupWatchOptions, inputs: PartialLabInputs | undefined): Promise<void> {
   const { ledger } = options;
   const token = options.githubToken?.();
   const result = await checkWorld(ledger.list(), {
