@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { conditionState, dependsOn, kustomizationApplied, toResourceStatus } from './status';
+import { conditionState, dependsOn, kustomizationApplied, managedResourceStatus, toResourceStatus } from './status';
 
 const ks = (status: unknown, generation = 2, extra: Record<string, unknown> = {}) => ({
   apiVersion: 'kustomize.toolkit.fluxcd.io/v1',
@@ -49,5 +49,23 @@ describe('kustomizationApplied', () => {
 
   it('is applied when Ready is True', () => {
     expect(kustomizationApplied(ks({ conditions: ready('True', 'Applied revision: main@sha1:abc') })).applied).toBe(true);
+  });
+});
+
+describe('managed resource status', () => {
+  const gke = (conditions: unknown[]) => ({ apiVersion: 'container.gcp.upbound.io/v1beta2', kind: 'Cluster', metadata: { name: 'dev-cluster' }, status: { conditions } });
+
+  it("shows a failed Synced with Google's message while Ready is not True", () => {
+    const refused = gke([
+      { type: 'Ready', status: 'False', reason: 'Creating' },
+      { type: 'Synced', status: 'False', reason: 'ReconcileError', message: 'create failed: googleapi: Error 403: Insufficient regional quota' },
+    ]);
+    expect(managedResourceStatus('k3d-crossplane', refused)).toMatchObject({ kind: 'Cluster', name: 'dev-cluster', ready: false, message: 'create failed: googleapi: Error 403: Insufficient regional quota' });
+  });
+
+  it('keeps Ready when it is True or when Synced is fine', () => {
+    expect(managedResourceStatus('k3d-crossplane', gke([{ type: 'Ready', status: 'True', reason: 'Available' }, { type: 'Synced', status: 'False', message: 'late' }]))).toMatchObject({ ready: true, message: 'Available' });
+    expect(managedResourceStatus('k3d-crossplane', gke([{ type: 'Ready', status: 'False', reason: 'Creating' }, { type: 'Synced', status: 'True' }]))).toMatchObject({ ready: false, message: 'Creating' });
+    expect(managedResourceStatus('k3d-crossplane', gke([{ type: 'Synced', status: 'False', message: 'x' }]), true)).toMatchObject({ deleted: true, message: 'deleted' });
   });
 });

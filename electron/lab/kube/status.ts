@@ -101,3 +101,16 @@ export function toResourceStatus(cluster: string, object: KubeObjectLike, condit
 export function sameStatus(a: ResourceStatus | undefined, b: ResourceStatus): boolean {
   return !!a && a.ready === b.ready && a.message === b.message && a.deleted === b.deleted && a.suspended === b.suspended && (a.dependsOn ?? []).join() === (b.dependsOn ?? []).join();
 }
+
+/**
+ * A Crossplane managed resource (GKE Cluster, NodePool, Network): Ready as usual, except that a
+ * Synced False (the provider's call to Google failed: quota, permissions) is shown as not ready
+ * with Google's message, because Ready alone would only say "Creating" for as long as it retries.
+ */
+export function managedResourceStatus(cluster: string, object: KubeObjectLike, deleted = false): ResourceStatus {
+  const status = toResourceStatus(cluster, object, 'Ready', deleted);
+  if (deleted || status.ready === true) return status;
+  const synced = conditionOf(object, 'Synced');
+  if (synced?.status !== 'False') return status;
+  return { ...status, ready: false, message: synced.message ?? synced.reason ?? status.message };
+}
