@@ -17,6 +17,7 @@ export const k3dClusterStep: StepBehaviour = (info) => ({
     if (!cluster) return { done: false, detail: `k3d has no cluster "${name}" yet` };
     if (!serversRunning(cluster)) return { done: false, detail: `k3d cluster "${name}" exists but its servers are stopped (${cluster.serversRunning}/${cluster.serversCount} running)` };
     if (!(await listContexts(run)).includes(context)) return { done: false, detail: `k3d cluster "${name}" runs, but the kubeconfig has no context ${context}` };
+    ctx.ledger?.record({ kind: 'k3d-cluster', name });
     return { done: true, detail: `k3d cluster "${name}" runs and the kubeconfig has its context ${context}`, outputs: { context } };
   },
   async run(ctx) {
@@ -26,6 +27,7 @@ export const k3dClusterStep: StepBehaviour = (info) => ({
     const cluster = await findCluster(run, name);
     if (!cluster) {
       await createCluster(run, name);
+      ctx.ledger?.record({ kind: 'k3d-cluster', name });
     } else if (!serversRunning(cluster)) {
       ctx.info(`The cluster "${name}" already exists: starting it rather than creating another.`);
       await startCluster(run, name);
