@@ -151,4 +151,60 @@ describe('lab up with an injected fault, then again once it is cleared', () => {
     const rerun = (await journal(s)).slice(before);
     expect(lines(rerun, /k3d cluster create/)).toEqual(['k3d cluster create busy --wait']);
   }, 60_000);
+
+  // One person's lab on the cluster `gitops`: Flux first (slow network), then the scaffold and
+  // Sealed Secrets (Helm releases that never get Ready), in the same data folder.
+  const FLUX = ['docker', 'github-access', 'k3d-cluster', 'flux-preflight', 'flux-bootstrap'];
+  const SEALED = [...FLUX, 'clone', 'scaffold', 'sealed-secrets'];
+  let gitops: Scenario;
+
+  it('slow-network: every call is slower, lab up still finishes, each thing is created once and nothing is retried', async () => {
+    gitops = scenario('gitops', FLUX, { k3dName: 'gitops', repository: 'devflux' });
+    await t.control('/faults', { enable: ['slow-network'] });
+    const started = performance.now();
+    const slow = await labUp(gitops);
+    const seconds = (performance.now() - started) / 1000;
+    expect(slow.code, slow.err).toBe(0);
+    shown.set('slow-network', `${slow.out.split('\n').filter((l) => /steps are done/.test(l)).join('\n')}\n(took ${seconds.toFixed(1)} s with the fault)\n`);
+    const first = await journal(gitops);
+    expect(lines(first, /k3d cluster create/)).toEqual(['k3d cluster create gitops --wait']);
+    expect(lines(first, /flux bootstrap github/)).toHaveLength(1);
+    // No command failed or was cut short by a timeout and tried again.
+    expect(first.filter((e) => e.exitCode !== 0).map(line)).toEqual([]);
+
+    await t.control('/faults', { disable: ['slow-network'] });
+    const again = await labUp(gitops);
+    expect(again.code, again.err).toBe(0);
+    const rerun = (await journal(gitops)).slice(first.length);
+    expect(lines(rerun, /cluster create|bootstrap/)).toEqual([]);
+  }, 120_000);
+
+  it('helmrelease-never-ready: stops at sealed-secrets naming the HelmRelease, Helm\'s error and flux logs; the rerun installs it without repeating the scaffold', async () => {
+    gitops = { ...gitops, stepIds: SEALED, readyTimeoutMs: 15_000 };
+    await t.control('/faults', { enable: ['helmrelease-never-ready'] });
+    const before = (await journal(gitops)).length;
+    const failed = await labUp(gitops);
+    shown.set('helmrelease-never-ready', failed.err);
+    expect(failed.code, failed.err).toBe(1);
+    expect(failed.err).toContain(
+      'step "sealed-secrets" (Sealed Secrets) failed: HelmRelease kube-system/sealed-secrets is stalled and will not become Ready by itself: ' +
+        'Helm install failed for release kube-system/sealed-secrets with chart sealed-secrets@',
+    );
+    expect(failed.err).toContain('context deadline exceeded (Failed to install after 1 attempt(s))');
+    expect(failed.err).toContain('hint: see what Helm did: flux logs --kind=HelmRelease --name=sealed-secrets -n kube-system');
+    expect(failed.err).toContain('flux reconcile helmrelease sealed-secrets -n kube-system --force');
+    const firstRun = (await journal(gitops)).slice(before);
+    expect(lines(firstRun, /cluster create|bootstrap github/)).toEqual([]);
+    expect(lines(firstRun, / push /)).toHaveLength(1);
+
+    await t.control('/faults', { disable: ['helmrelease-never-ready'] });
+    const mark = (await journal(gitops)).length;
+    const again = await labUp(gitops);
+    expect(again.code, again.err).toBe(0);
+    const rerun = (await journal(gitops)).slice(mark);
+    expect(lines(rerun, /cluster create|bootstrap github|git clone| push /)).toEqual([]);
+    // Flux gave up on the failed install; the rerun asked it for one more.
+    expect(lines(rerun, /helmrelease/)).toEqual([`flux reconcile helmrelease sealed-secrets -n kube-system --force --context=k3d-gitops`]);
+    expect(gitops.reported.filter((r) => r.name === 'sealed-secrets').at(-1)).toMatchObject({ kind: 'HelmRelease', ready: true });
+  }, 120_000);
 });

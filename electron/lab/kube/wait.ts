@@ -1,11 +1,14 @@
 /**
  * Waits for an object's condition (Ready by default) by watching it, reporting every status
  * change on the way: the UI shows `dependency 'flux-system/x' is not ready` while it waits,
- * and a timeout fails with the object's own last message.
+ * and a timeout fails with the object's own last message. An object that reports itself Stalled
+ * (Flux: retries exhausted, nothing will change without a new request) fails at once instead of
+ * at the timeout. Either error names the object and carries a hint of where to look.
  */
 import type { ResourceStatus } from '../../api/contract';
+import { readinessHint } from '../run/hints';
 import type { KubeTarget } from './config';
-import { sameStatus, toResourceStatus } from './status';
+import { conditionState, sameStatus, toResourceStatus } from './status';
 import { watchObjects } from './watch';
 
 export interface WaitForConditionOptions {
@@ -23,7 +26,12 @@ export interface WaitForConditionOptions {
 }
 
 export class ConditionTimeout extends Error {
-  constructor(message: string, readonly last: ResourceStatus | undefined) {
+  constructor(
+    message: string,
+    readonly last: ResourceStatus | undefined,
+    /** Where to look next; the step's error shows it as its hint. */
+    readonly hint?: string,
+  ) {
     super(message);
     this.name = 'ConditionTimeout';
   }
@@ -61,7 +69,8 @@ export async function waitForCondition(options: WaitForConditionOptions): Promis
           : lastError
             ? `the API server could not be reached (${lastError instanceof Error ? lastError.message : String(lastError)})`
             : 'it does not exist';
-      finish(() => reject(new ConditionTimeout(`${label} was not ${condition} after ${seconds} s: ${why}`, last)));
+      const hint = last && !last.deleted ? readinessHint({ ...objectOf(options), message: why }) : undefined;
+      finish(() => reject(new ConditionTimeout(`${label} was not ${condition} after ${seconds} s: ${why}`, last, hint)));
     }, options.timeoutMs);
 
     watchObjects({
@@ -75,7 +84,12 @@ export async function waitForCondition(options: WaitForConditionOptions): Promis
         const status = toResourceStatus(options.kubeconfigContext, object, condition, deleted);
         if (!sameStatus(last, status)) options.onStatus?.(status);
         last = status;
-        if (status.ready === true) finish(() => resolve(status));
+        if (status.ready === true) return finish(() => resolve(status));
+        const stalled = deleted ? { ready: null, message: '' } : conditionState(object, 'Stalled');
+        if (stalled.ready === true) {
+          const why = status.message && stalled.message !== status.message ? `${status.message}${stalled.message ? ` (${stalled.message})` : ''}` : stalled.message;
+          finish(() => reject(new ConditionTimeout(`${label} is stalled and will not become ${condition} by itself: ${why}`, status, readinessHint({ ...objectOf(options), message: why }))));
+        }
       },
       onError(error) {
         lastError = error;
@@ -89,3 +103,7 @@ export async function waitForCondition(options: WaitForConditionOptions): Promis
     );
   });
 }
+
+/** The object as readinessHint names it. */
+const objectOf = (o: WaitForConditionOptions): { apiVersion: string; kind: string; namespace?: string; name: string } => ({ apiVersion: o.apiVersion, kind: o.kind, ...(o.namespace ? { namespace: o.namespace } : {}), name: o.name });
+

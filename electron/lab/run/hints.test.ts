@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { hintFor } from './hints';
+import { hintFor, readinessHint } from './hints';
 
 describe('hintFor', () => {
   // Wordings from /work/shared/transcripts.
@@ -54,3 +54,34 @@ describe('hintFor', () => {
     expect(hintFor({ tool: 'flux', output: '✗ reconciled revision main@sha1:401dd3b550f82581c7d12bb79ade389089c6422f failed' })).toBeUndefined();
   });
 });
+
+describe('readinessHint', () => {
+  const release = { apiVersion: 'helm.toolkit.fluxcd.io/v2', kind: 'HelmRelease', namespace: 'kube-system', name: 'sealed-secrets' };
+
+  it('sends a failed Helm release to flux logs and says the rerun forces a new install', () => {
+    const hint = readinessHint({ ...release, message: 'Helm install failed for release kube-system/sealed-secrets with chart sealed-secrets@2.18.5: context deadline exceeded' });
+    expect(hint).toContain('flux logs --kind=HelmRelease --name=sealed-secrets -n kube-system');
+    expect(hint).toContain('flux reconcile helmrelease sealed-secrets -n kube-system --force');
+  });
+
+  it('points at the dependency a Kustomization waits for', () => {
+    const hint = readinessHint({ apiVersion: 'kustomize.toolkit.fluxcd.io/v1', kind: 'Kustomization', namespace: 'flux-system', name: 'crossplane-configuration', message: "dependency 'flux-system/crossplane-provider' is not ready" });
+    expect(hint).toBe('it waits for flux-system/crossplane-provider: see why that one is not Ready with flux get all -A --status-selector ready=false');
+  });
+
+  it('sends other Flux objects to flux logs and the controllers\' pods', () => {
+    const hint = readinessHint({ apiVersion: 'kustomize.toolkit.fluxcd.io/v1', kind: 'Kustomization', namespace: 'flux-system', name: 'apps', message: 'Reconciliation in progress' });
+    expect(hint).toContain('flux logs --kind=Kustomization --name=apps -n flux-system');
+    expect(hint).toContain('kubectl get pods -n flux-system');
+  });
+
+  it('reuses the tools\' advice when their wording reached the condition', () => {
+    expect(readinessHint({ apiVersion: 'bitnami.com/v1alpha1', kind: 'SealedSecret', namespace: 'observability', name: 'grafana', message: 'no key could decrypt secret (admin-password)' })).toMatch(/re-seal it/);
+    expect(readinessHint({ apiVersion: 'container.gcp.upbound.io/v1beta2', kind: 'Cluster', name: 'dev-cluster', message: 'Insufficient regional quota to satisfy request' })).toMatch(/out of quota/);
+  });
+
+  it('falls back to kubectl describe for anything else', () => {
+    expect(readinessHint({ apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'demo', name: 'frontend', message: 'Progressing' })).toBe('see why: kubectl describe deployment frontend -n demo');
+  });
+});
+

@@ -3,6 +3,7 @@
  * (see /work/shared/transcripts).
  *
  * API: hintFor({ tool, code?, output }) -> string | undefined
+ *      readinessHint({ apiVersion?, kind, namespace?, name, message }) -> string
  */
 
 export interface HintInput {
@@ -97,3 +98,40 @@ export function hintFor({ tool, code, output }: HintInput): string | undefined {
   }
   return undefined;
 }
+
+export interface ReadinessHintInput {
+  apiVersion?: string;
+  kind: string;
+  namespace?: string;
+  name: string;
+  /** The object's own last message (its Ready or Stalled condition). */
+  message: string;
+}
+
+/**
+ * What a person should do about an object that did not become Ready: where its controller says
+ * why (the Flux CLI for Flux objects, `kubectl describe` otherwise) and, for a Helm release whose
+ * retries ran out, that lab up asks Flux to try again once the cause is fixed.
+ */
+export function readinessHint({ apiVersion = '', kind, namespace, name, message }: ReadinessHintInput): string {
+  // The tools' wordings travel into conditions too (a SealedSecret's decryption error, Google's
+  // quota message on a managed resource), and the same advice holds.
+  for (const rule of RULES) {
+    const match = rule.pattern.exec(message);
+    if (match) return rule.hint(kind, match);
+  }
+  const ns = namespace ? ` -n ${namespace}` : '';
+  const dependency = /dependency '([^']+)' is not ready/.exec(message)?.[1];
+  if (dependency) return `it waits for ${dependency}: see why that one is not Ready with flux get all -A --status-selector ready=false`;
+  if (apiVersion.startsWith('helm.toolkit.fluxcd.io/')) {
+    return (
+      `see what Helm did: flux logs --kind=HelmRelease --name=${name}${ns} (and kubectl describe helmrelease ${name}${ns}); ` +
+      `once the cause is fixed, run lab up again: it asks Flux to install the release again (flux reconcile helmrelease ${name}${ns} --force)`
+    );
+  }
+  if (apiVersion.includes('.toolkit.fluxcd.io/')) {
+    return `see why: flux logs --kind=${kind} --name=${name}${ns}, and flux get all -A --status-selector ready=false; Flux's controllers run in flux-system (kubectl get pods -n flux-system)`;
+  }
+  return `see why: kubectl describe ${kind.toLowerCase()} ${name}${ns}`;
+}
+

@@ -9,6 +9,7 @@ import { conditionState } from '../kube/status';
 import { waitForCondition } from '../kube/wait';
 import { FLUX_API } from '../gitops/versions';
 import { reconcileKustomization } from '../tools/flux';
+import type { StepContext } from '../plan/step';
 import { DEFAULT_READY_TIMEOUT_MS, fromCatalogue, runnerOf, type StepBehaviour } from './deps';
 import { contextOf } from './push';
 
@@ -27,6 +28,7 @@ export const sealedSecretsStep: StepBehaviour = (info, deps) => ({
   async run(ctx) {
     const context = contextOf(ctx.inputs);
     await reconcileKustomization(runnerOf(ctx), 'flux-system', context);
+    await retryStalledRelease(ctx, deps.env, context);
     ctx.info(`Waiting for HelmRelease kube-system/sealed-secrets to be Ready on ${context}.`);
     const ready = await waitForCondition({
       kubeconfigContext: context,
@@ -40,3 +42,16 @@ export const sealedSecretsStep: StepBehaviour = (info, deps) => ({
     return { context };
   },
 });
+
+/**
+ * Flux stops retrying a release whose install failed (remediation retries default to none) and
+ * marks it Stalled; a plain reconcile only repeats the failure. On a rerun, after the person
+ * fixed the cause, `--force` asks helm-controller for one more install.
+ */
+async function retryStalledRelease(ctx: StepContext, env: NodeJS.ProcessEnv | undefined, context: string): Promise<void> {
+  const release = await readObject({ context, ...(env ? { env } : {}) }, SEALED_SECRETS_RELEASE);
+  if (!release || conditionState(release, 'Stalled').ready !== true) return;
+  ctx.info(`HelmRelease kube-system/sealed-secrets failed before (${conditionState(release, 'Ready').message}): asking Flux to install it again.`);
+  await runnerOf(ctx)({ argv: ['flux', 'reconcile', 'helmrelease', SEALED_SECRETS_RELEASE.name, '-n', SEALED_SECRETS_RELEASE.namespace, '--force', `--context=${context}`] });
+}
+

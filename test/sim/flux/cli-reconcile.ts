@@ -1,7 +1,7 @@
 import type { KubeObject } from '../kube/types.js';
 import { CliError, StatusLog } from './cli-output.js';
 import type { KubeClient } from './kube-client.js';
-import { GIT_REPOSITORY, HELM_RELEASE, HELM_REPOSITORY, KUSTOMIZATION, parseGoDuration, readyCondition, REQUESTED_AT } from './meta.js';
+import { FORCE_AT, GIT_REPOSITORY, HELM_RELEASE, HELM_REPOSITORY, KUSTOMIZATION, parseGoDuration, readyCondition, REQUESTED_AT, RESET_AT } from './meta.js';
 
 /** `flux reconcile ...`, `flux suspend|resume ...`: annotate, then wait for the controller to answer. */
 
@@ -38,13 +38,17 @@ async function mustGet(client: KubeClient, ref: Ref): Promise<KubeObject> {
   return object;
 }
 
-/** Annotates `requestedAt` and waits until the controller handled it; returns the object then. */
-export async function requestAndWait(log: StatusLog, client: KubeClient, ref: Ref, wait: WaitSettings): Promise<KubeObject> {
+/**
+ * Annotates `requestedAt` (and `also`, with the same value, as the CLI does for --force and
+ * --reset) and waits until the controller handled it; returns the object then.
+ */
+export async function requestAndWait(log: StatusLog, client: KubeClient, ref: Ref, wait: WaitSettings, also: string[] = []): Promise<KubeObject> {
   const object = await mustGet(client, ref);
   if ((object.spec as { suspend?: boolean } | undefined)?.suspend) throw new CliError('resource is suspended');
   log.action(`annotating ${ref.kind} ${ref.name} in ${ref.namespace} namespace`);
   const requested = requestStamp();
-  await client.mergePatch(ref.apiVersion, ref.kind, ref.namespace, ref.name, { metadata: { annotations: { [REQUESTED_AT]: requested } } });
+  const annotations = Object.fromEntries([REQUESTED_AT, ...also].map((key) => [key, requested]));
+  await client.mergePatch(ref.apiVersion, ref.kind, ref.namespace, ref.name, { metadata: { annotations } });
   log.success(`${ref.kind} annotated`);
   log.waiting(`waiting for ${ref.kind} reconciliation`);
   const deadline = Date.now() + wait.timeoutMs;
@@ -79,14 +83,23 @@ export async function reconcileKustomization(log: StatusLog, client: KubeClient,
   log.success(`applied revision ${String(((done.status ?? {}) as { lastAppliedRevision?: string }).lastAppliedRevision ?? '')}`);
 }
 
-export async function reconcileHelmRelease(log: StatusLog, client: KubeClient, namespace: string, name: string, withSource: boolean, wait: WaitSettings): Promise<void> {
+export interface HelmReleaseRequest {
+  withSource: boolean;
+  /** `--force`: one install or upgrade even after its retries ran out. */
+  force?: boolean;
+  /** `--reset`: the failure counts start again. */
+  reset?: boolean;
+}
+
+export async function reconcileHelmRelease(log: StatusLog, client: KubeClient, namespace: string, name: string, request: HelmReleaseRequest, wait: WaitSettings): Promise<void> {
+  const { withSource } = request;
   const ref: Ref = { ...HELM_RELEASE, namespace, name };
   const object = await mustGet(client, ref);
   if (withSource) {
     const source = (object.spec as { chart?: { spec?: { sourceRef: { kind: string; name: string; namespace?: string } } } }).chart?.spec?.sourceRef;
     if (source) await reconcileSource(log, client, { ...HELM_REPOSITORY, kind: source.kind, namespace: source.namespace ?? namespace, name: source.name }, wait);
   }
-  const done = await requestAndWait(log, client, ref, wait);
+  const done = await requestAndWait(log, client, ref, wait, [...(request.force ? [FORCE_AT] : []), ...(request.reset ? [RESET_AT] : [])]);
   const history = ((done.status ?? {}) as { history?: Array<{ chartVersion?: string }> }).history;
   log.success(`applied revision ${history?.[0]?.chartVersion ?? ''}`);
 }

@@ -17,7 +17,7 @@ import { GIT_REPOSITORY, HELM_RELEASE, HELM_REPOSITORY, KUSTOMIZATION } from './
  * against the simulated clusters through their API servers and the simulated GitHub.
  */
 
-const BOOLEANS = new Set(['all-namespaces', 'no-header', 'with-source', 'personal', 'private', 'token-auth', 'pre', 'client', 'version', 'help', 'silent', 'read-write-key', 'progress-bar']);
+const BOOLEANS = new Set(['all-namespaces', 'no-header', 'with-source', 'personal', 'private', 'token-auth', 'pre', 'client', 'version', 'help', 'silent', 'read-write-key', 'progress-bar', 'force', 'reset']);
 
 const KIND_ALIASES: Record<string, string> = {
   kustomization: 'kustomization', kustomizations: 'kustomization', ks: 'kustomization',
@@ -122,7 +122,7 @@ async function run(argv: string[], io: ToolIo, log: StatusLog): Promise<void> {
       if (!key) throw new CliError(`unknown command "${what}" for "flux reconcile"`);
       if (!second) throw new CliError(`${key === 'kustomization' ? 'Kustomization' : 'HelmRelease'} name is required`);
       if (key === 'kustomization') return reconcileKustomization(log, client, namespace, second, flagBool(args, 'with-source'), wait);
-      return reconcileHelmRelease(log, client, namespace, second, flagBool(args, 'with-source'), wait);
+      return reconcileHelmRelease(log, client, namespace, second, { withSource: flagBool(args, 'with-source'), force: flagBool(args, 'force'), reset: flagBool(args, 'reset') }, wait);
     }
     case 'suspend':
     case 'resume': {

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { KubeObject } from '../kube/types.js';
 import { installChart } from './charts.js';
-import { conditionsOf, formatGoDuration, HELM_RELEASE, HELM_REPOSITORY, isReady, mergeConditions, nowIso, parseGoDuration, patchStatus, REQUESTED_AT, safeGet, type Condition } from './meta.js';
+import { conditionsOf, FORCE_AT, formatGoDuration, HELM_RELEASE, HELM_REPOSITORY, isReady, mergeConditions, nowIso, parseGoDuration, patchStatus, REQUESTED_AT, RESET_AT, safeGet, type Condition } from './meta.js';
 import type { ControllerRuntime, ReconcileResult } from './runtime.js';
 
 /** helm-controller: a HelmRelease installs its chart's simulated workloads after a scaled delay. */
@@ -32,6 +32,20 @@ interface Snapshot {
   digest: string;
 }
 
+interface HelmReleaseStatus {
+  history?: Snapshot[];
+  installFailures?: number;
+  upgradeFailures?: number;
+  failures?: number;
+  lastHandledForceAt?: string;
+  lastHandledResetAt?: string;
+}
+
+/** Stalled after a failed install or upgrade of this generation: the default remediation retries none. */
+function retriesExhausted(object: KubeObject, generation: number): boolean {
+  return conditionsOf(object).some((c) => c.type === 'Stalled' && c.status === 'True' && c.reason === 'RetriesExceeded' && c.observedGeneration === generation);
+}
+
 /** Charts whose workloads this runtime has started (a restarted world starts them again). */
 const started = new WeakMap<ControllerRuntime, Set<string>>();
 
@@ -42,16 +56,29 @@ export async function reconcileHelmRelease(rt: ControllerRuntime, object: KubeOb
   const interval = parseGoDuration(spec.interval, 600);
   const timeout = parseGoDuration(spec.timeout, 300);
   if (spec.suspend) return {};
+  const status = (object.status ?? {}) as HelmReleaseStatus;
   const requested = object.metadata.annotations?.[REQUESTED_AT];
+  const forced = object.metadata.annotations?.[FORCE_AT];
+  const reset = object.metadata.annotations?.[RESET_AT];
   const write = (updates: Array<Omit<Condition, 'lastTransitionTime'>>, extra: Record<string, unknown> = {}): void => {
     patchStatus(rt.store, HELM_RELEASE, namespace, name, (status, current) => ({
       ...status,
       ...extra,
       ...(requested ? { lastHandledReconcileAt: requested } : {}),
+      ...(forced ? { lastHandledForceAt: forced } : {}),
+      ...(reset ? { lastHandledResetAt: reset } : {}),
       observedGeneration: generation,
-      conditions: mergeConditions(conditionsOf(current), updates, generation),
+      // Any outcome but a failed install or upgrade ends a stall.
+      conditions: mergeConditions(conditionsOf(current).filter((c) => c.type !== 'Stalled' || updates.some((u) => u.type === 'Stalled')), updates, generation),
     }));
   };
+  if (retriesExhausted(object, generation) && !(forced && forced !== status.lastHandledForceAt) && !(reset && reset !== status.lastHandledResetAt)) {
+    // helm-controller's default remediation is no retry: a failed install stays failed until the
+    // desired state changes or someone asks (`flux reconcile helmrelease --force` or `--reset`).
+    // A plain reconcile request is answered with the same failure.
+    patchStatus(rt.store, HELM_RELEASE, namespace, name, (current) => ({ ...current, ...(requested ? { lastHandledReconcileAt: requested } : {}) }));
+    return {};
+  }
 
   for (const dep of spec.dependsOn ?? []) {
     const depNs = dep.namespace ?? namespace;
@@ -84,7 +111,6 @@ export async function reconcileHelmRelease(rt: ControllerRuntime, object: KubeOb
   const releaseName = spec.releaseName ?? (spec.targetNamespace ? `${spec.targetNamespace}-${name}` : name);
   const values = spec.values ?? {};
   const configDigest = `sha256:${createHash('sha256').update(JSON.stringify(values)).digest('hex')}`;
-  const status = (object.status ?? {}) as { history?: Snapshot[] };
   const last = status.history?.[0];
   const key = `${namespace}/${name}`;
   const running = started.get(rt) ?? new Set<string>();
@@ -119,11 +145,18 @@ export async function reconcileHelmRelease(rt: ControllerRuntime, object: KubeOb
     await rt.clock.after(timeout);
     const message = `Helm ${action} failed for release ${releaseId} with chart ${chartSpec.chart}@${version}: context deadline exceeded`;
     rt.log('helm-controller', 'error', object, 'Reconciler error', message);
-    write([
-      { type: 'Ready', status: 'False', reason: action === 'install' ? 'InstallFailed' : 'UpgradeFailed', message },
-      { type: 'Released', status: 'False', reason: action === 'install' ? 'InstallFailed' : 'UpgradeFailed', message },
-    ]);
-    return { requeueAfter: interval };
+    // A reset request starts the count again, as if this were the first attempt.
+    const counted = reset && reset !== status.lastHandledResetAt ? {} : status;
+    const failures = (action === 'install' ? counted.installFailures : counted.upgradeFailures) ?? 0;
+    write(
+      [
+        { type: 'Ready', status: 'False', reason: action === 'install' ? 'InstallFailed' : 'UpgradeFailed', message },
+        { type: 'Released', status: 'False', reason: action === 'install' ? 'InstallFailed' : 'UpgradeFailed', message },
+        { type: 'Stalled', status: 'True', reason: 'RetriesExceeded', message: `Failed to ${action} after ${failures + 1} attempt(s)` },
+      ],
+      { [action === 'install' ? 'installFailures' : 'upgradeFailures']: failures + 1, failures: (counted.failures ?? 0) + 1 },
+    );
+    return {};
   }
   await rt.clock.wait('helmReleaseReady');
   // Marked only once installed: a chart whose install throws is tried again on the next reconcile
@@ -143,7 +176,7 @@ export async function reconcileHelmRelease(rt: ControllerRuntime, object: KubeOb
       { type: 'Ready', status: 'True', reason, message },
       { type: 'Released', status: 'True', reason, message },
     ],
-    { history: [snapshot, ...(status.history ?? []).map((h) => ({ ...h, status: 'superseded' }))].slice(0, 5), lastAttemptedRevision: version, lastAttemptedConfigDigest: configDigest, lastAttemptedGeneration: generation, storageNamespace: targetNamespace, helmChart: `${repoNs}/${repoNs}-${name}` },
+    { history: [snapshot, ...(status.history ?? []).map((h) => ({ ...h, status: 'superseded' }))].slice(0, 5), installFailures: 0, upgradeFailures: 0, failures: 0, lastAttemptedRevision: version, lastAttemptedConfigDigest: configDigest, lastAttemptedGeneration: generation, storageNamespace: targetNamespace, helmChart: `${repoNs}/${repoNs}-${name}` },
   );
   return { requeueAfter: interval };
 }

@@ -7,6 +7,10 @@ export const KUSTOMIZATION = { apiVersion: 'kustomize.toolkit.fluxcd.io/v1', kin
 export const HELM_RELEASE = { apiVersion: 'helm.toolkit.fluxcd.io/v2', kind: 'HelmRelease' } as const;
 
 export const REQUESTED_AT = 'reconcile.fluxcd.io/requestedAt';
+/** Set with requestedAt by `flux reconcile helmrelease --force`: one install or upgrade despite exhausted retries. */
+export const FORCE_AT = 'reconcile.fluxcd.io/forceAt';
+/** Set with requestedAt by `flux reconcile helmrelease --reset`: the failure counts start again. */
+export const RESET_AT = 'reconcile.fluxcd.io/resetAt';
 export const FLUX_NAMESPACE = 'flux-system';
 
 export interface Condition {
