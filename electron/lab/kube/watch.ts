@@ -25,6 +25,8 @@ class StoppableWatch extends k8s.Watch {
   private readonly open = new Set<AbortController>();
   /** Called as each watch request starts: ListWatch has applied any list it made before. */
   beforeWatch: () => void = () => undefined;
+  /** Called when a watch stream opened (the server answered 200). */
+  connected: () => void = () => undefined;
 
   override async watch(path: string, queryParams: Record<string, string | number | boolean | undefined>, callback: (phase: string, apiObj: unknown, watchObj?: unknown) => void, done: (err: unknown) => void): Promise<AbortController> {
     if (this.stopped) {
@@ -40,7 +42,10 @@ class StoppableWatch extends k8s.Watch {
     };
     controller = await super.watch(path, queryParams, callback, finished);
     if (this.stopped) controller.abort();
-    else if (!controller.signal.aborted) this.open.add(controller);
+    else if (!controller.signal.aborted) {
+      this.open.add(controller);
+      this.connected();
+    }
     return controller;
   }
 
@@ -60,8 +65,8 @@ export interface ObjectWatchOptions extends KubeTarget {
   onChange(object: KubeObjectLike, deleted: boolean): void;
   /** Errors the watch recovers from by restarting; for the log. */
   onError?(error: unknown): void;
-  /** Each time a (re)list succeeded: the server answers again after errors. */
-  onListed?(): void;
+  /** Each time a watch stream opened (after a relist when one was needed): the server answers again after errors. */
+  onConnected?(): void;
   /** First pause before a restart after an error (default 1 s); it doubles per failure in a row. */
   restartDelayMs?: number;
   /** Longest pause between restarts (default 30 s). */
@@ -97,9 +102,11 @@ export async function watchObjects(options: ObjectWatchOptions): Promise<ObjectW
   watch.beforeWatch = () => {
     if (!justListed) return;
     justListed = false;
-    failures = 0;
     markListed();
-    if (!stopped) options.onListed?.();
+  };
+  watch.connected = () => {
+    failures = 0;
+    if (!stopped) options.onConnected?.();
   };
   const informer = new k8s.ListWatch<k8s.KubernetesObject>(path, watch, list, false, undefined, options.fieldSelector);
 
