@@ -188,6 +188,7 @@ export const gkeClusterStep: StepBehaviour = (info, deps) => ({
     const cluster = await findGkeCluster(runnerOf(ctx), ctx.inputs);
     if (!cluster) return { done: false, detail: `gcloud lists no cluster ${gkeName(ctx.inputs)} in ${ctx.inputs.gcp?.project} yet` };
     for (const resource of cloudResources(cluster, ctx.inputs)) deps.reportResource?.(resource);
+    recordFound(ctx, cluster);
     if (cluster.status !== 'RUNNING') return { done: false, detail: `GKE cluster ${cluster.name} is ${cluster.status}` };
     return { done: true, detail: `GKE cluster ${cluster.name} is RUNNING in ${cluster.location}`, outputs: outputsOf(cluster) };
   },
@@ -203,7 +204,8 @@ export const gkeClusterStep: StepBehaviour = (info, deps) => ({
       await waitKustomizations(ctx, deps, context, ['infrastructure-custom-resources']);
     });
     ctx.info('Crossplane now asks Google for the network, the cluster and its node pool. Google takes about ten minutes; progress follows.');
-    await Promise.all(managedResources(ctx.inputs).map((ref) => waitManaged(ctx, deps, target, ref, timeoutMs, since)));
+    // Each is recorded the moment it is Ready, so a failure later still leaves it in the ledger for cleanup.
+    await Promise.all(managedResources(ctx.inputs).map((ref) => waitManaged(ctx, deps, target, ref, timeoutMs, since).then(() => recordManaged(ctx, ref))));
     await run({ argv: ['kubectl', 'get', 'clusters.container.gcp.upbound.io', `--context=${context}`] });
     const cluster = await findGkeCluster(run, ctx.inputs);
     if (!cluster) throw new Error(`Crossplane says the cluster is Ready, but gcloud lists no cluster ${gkeName(ctx.inputs)} in ${ctx.inputs.gcp?.project}.`);
@@ -215,6 +217,30 @@ export const gkeClusterStep: StepBehaviour = (info, deps) => ({
     return outputsOf(cluster);
   },
 });
+
+/** A managed resource that became Ready, in the cleanup ledger; the cluster and pool carry the `lab` label. */
+function recordManaged(ctx: StepContext, ref: ManagedRef): void {
+  const project = ctx.inputs.gcp?.project;
+  const zone = ctx.inputs.gcp?.zone || 'europe-west9-a';
+  const labels = ctx.ledger ? { lab: ctx.ledger.sessionId } : undefined;
+  const { machineType = 'e2-standard-2', minNodes = 1, preemptible = true } = ctx.inputs.clusters ?? {};
+  if (ref.kind === 'Network') ctx.ledger?.record({ kind: 'gcp-network', name: ref.name, project });
+  else if (ref.kind === 'Cluster') ctx.ledger?.record({ kind: 'gke-cluster', name: ref.name, project, zone, labels, costPerHour: GKE_CLUSTER_FEE_PER_HOUR });
+  else ctx.ledger?.record({ kind: 'gke-node-pool', name: `${gkeName(ctx.inputs)}/${ref.name}`, project, zone, labels, costPerHour: nodePoolCostPerHour(machineType, minNodes, preemptible) });
+}
+
+/** The cluster gcloud lists, its node pools and its network, in the cleanup ledger (a rerun, or a ledger that missed them). */
+function recordFound(ctx: StepContext, cluster: GkeListItem): void {
+  const project = ctx.inputs.gcp?.project;
+  const labels = ctx.ledger ? { lab: ctx.ledger.sessionId } : undefined;
+  const createdAt = cluster.createTime && !Number.isNaN(Date.parse(cluster.createTime)) ? new Date(cluster.createTime).toISOString() : undefined;
+  const resources = cloudResources(cluster, ctx.inputs);
+  ctx.ledger?.record({ kind: 'gke-cluster', name: cluster.name, project, zone: cluster.location, labels, costPerHour: GKE_CLUSTER_FEE_PER_HOUR, createdAt });
+  for (const pool of resources.filter((r) => r.kind === 'GKE node pool')) {
+    ctx.ledger?.record({ kind: 'gke-node-pool', name: pool.name, project, zone: cluster.location, labels, costPerHour: pool.costPerHour, createdAt });
+  }
+  ctx.ledger?.record({ kind: 'gcp-network', name: managedResources(ctx.inputs)[0]!.name, project });
+}
 
 function outputsOf(cluster: GkeListItem): Record<string, string> {
   return { cluster: cluster.name, location: cluster.location, ...(cluster.endpoint ? { endpoint: cluster.endpoint } : {}) };
