@@ -8,6 +8,7 @@ import { ClusterStatus } from './ClusterStatus';
 import { SecretInput } from './SecretInput';
 import { StepActions } from './StepActions';
 import { StepErrorView } from './StepErrorView';
+import { ScaffoldConflicts } from './ScaffoldConflicts';
 import { useLabState } from './lab-context';
 import { useNow } from './useNow';
 
@@ -54,6 +55,7 @@ export function StepCard() {
         </p>
       ) : null}
       {state?.error && status === 'failed' ? <StepErrorView error={state.error} /> : null}
+      {state?.error?.conflicts?.length && status === 'failed' ? <ScaffoldConflicts key={`conflicts-${step.id}-${state.attempts}`} stepId={step.id} conflicts={state.error.conflicts} /> : null}
       {state?.outputs && Object.keys(state.outputs).length > 0 ? (
         <section aria-labelledby="outputs-title">
           <h3 id="outputs-title">Results</h3>
