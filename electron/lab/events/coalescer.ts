@@ -5,6 +5,12 @@
  * in arrival order, so a flood from one source is one `log` event per window; output that
  * alternates stdout/stderr inside a window yields one event per run of the same source, which
  * keeps the order a person would see in a terminal.
+ *
+ * A window also closes early once it holds `maxWindowChars`, so no single event is large: a
+ * page handles each event in one task, and a megabyte event would freeze it for a visible
+ * moment. Closing it inside `push`, after the chunk joined it, keeps the one rule the web host's
+ * gap offsets rely on: when a stream's events are emitted, everything written to its log so far
+ * is in them or in earlier events.
  */
 import type { LabEvent } from '../../api/contract';
 
@@ -21,10 +27,14 @@ export interface LogCoalescer {
 
 interface Window {
   segments: Array<{ source: LogSource; parts: string[] }>;
+  chars: number;
   timer: ReturnType<typeof setTimeout>;
 }
 
-export function createLogCoalescer(emit: (event: LogEvent) => void, windowMs = 16): LogCoalescer {
+/** Enough for a terminal's frame many times over, small enough to parse and show in a few ms. */
+export const MAX_WINDOW_CHARS = 128 * 1024;
+
+export function createLogCoalescer(emit: (event: LogEvent) => void, windowMs = 16, maxWindowChars = MAX_WINDOW_CHARS): LogCoalescer {
   const windows = new Map<string, Window>();
   let closed = false;
 
@@ -50,12 +60,14 @@ export function createLogCoalescer(emit: (event: LogEvent) => void, windowMs = 1
         const timer = setTimeout(() => flushStream(stream), windowMs);
         // A pending flush must not keep a CLI process alive on its own.
         timer.unref?.();
-        window = { segments: [], timer };
+        window = { segments: [], chars: 0, timer };
         windows.set(stream, window);
       }
       const last = window.segments[window.segments.length - 1];
       if (last && last.source === source) last.parts.push(data);
       else window.segments.push({ source, parts: [data] });
+      window.chars += data.length;
+      if (window.chars >= maxWindowChars) flushStream(stream);
     },
     flush(stream) {
       if (stream !== undefined) flushStream(stream);
