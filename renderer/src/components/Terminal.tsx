@@ -10,11 +10,19 @@ import { SearchAddon } from '@xterm/addon-search';
 import { WebLinksAddon } from '@xterm/addon-web-links';
 import '@xterm/xterm/css/xterm.css';
 import { ALL_STREAM } from '../lib/log-book';
-import { TerminalFeed } from '../lib/terminal-feed';
+import { TerminalFeed, type TerminalFeedOptions } from '../lib/terminal-feed';
 import { streamLabel } from '../store';
 import { useLabContext, useLabState } from './lab-context';
 
 const SCROLLBACK_LINES = 5_000;
+
+/**
+ * How much xterm gets per animation frame. xterm parses one write in a single task: 48 KB cost
+ * it 15-20 ms of CPU in bench:ui, which a busy laptop stretches past 100 ms; 32 KB (about 400
+ * lines) keeps a task near 10 ms and still draws 24,000 lines a second. A flood beyond that is
+ * skipped down to the scrollback before it is parsed (TerminalFeed).
+ */
+const FEED_OPTIONS: TerminalFeedOptions = { maxCharsPerWrite: 32 * 1024, keepLines: SCROLLBACK_LINES + 100 };
 
 /** Links open through the host, which sends http(s) addresses to the system browser only. */
 function openLink(_event: MouseEvent, uri: string): void {
@@ -68,7 +76,7 @@ export function Terminal() {
     termRef.current = term;
     searchRef.current = search;
     // Output reaches xterm in per-frame slices so a flood cannot freeze the window.
-    const feed = new TerminalFeed((text, done) => term.write(text, done), (callback) => requestAnimationFrame(callback));
+    const feed = new TerminalFeed((text, done) => term.write(text, done), (callback) => requestAnimationFrame(callback), FEED_OPTIONS);
     feedRef.current = feed;
 
     const refit = () => {

@@ -33,8 +33,11 @@ export const CATCH_UP_NOTE = '── the link to the lab dropped; the latest out
  * joins exactly by offset, so repetitive output cannot fool it.
  */
 
-/** Bytes per `readLog` call: big enough to catch up in a few round trips, small enough per frame. */
-export const GAP_PAGE_BYTES = 512 * 1024;
+/**
+ * Bytes per `readLog` call: each page is handled in one task on the page, so it is kept to a
+ * size that takes a few milliseconds; a round trip on loopback costs less than that.
+ */
+export const GAP_PAGE_BYTES = 256 * 1024;
 
 export type ReadLog = (params: { stepId: string; offset: number; maxBytes: number }) => Promise<{ text: string; offset: number; size: number; truncated: boolean }>;
 
