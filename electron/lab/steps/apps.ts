@@ -4,6 +4,7 @@
  * from a Google load balancer. Done when the three are Ready and the Service has that address,
  * which is recorded as the output `shopAddress` (http://IP).
  */
+import { FORWARDING_RULE_PER_HOUR } from '../cloud/prices';
 import { readObject } from '../kube/read';
 import type { KubeTarget } from '../kube/config';
 import type { KubeObjectLike } from '../kube/status';
@@ -56,6 +57,18 @@ function waitForAddress(ctx: StepContext, target: KubeTarget, timeoutMs: number)
   });
 }
 
+/**
+ * The Google forwarding rule behind the Service, in the cleanup ledger: GKE names it `a` + the
+ * Service's uid without dashes, cut to 32 characters, in the cluster's region. It outlives the
+ * cluster and blocks the network's deletion if the Service is not removed first.
+ */
+async function recordLoadBalancer(ctx: StepContext, target: KubeTarget): Promise<void> {
+  const uid = ((await readObject(target, FRONTEND))?.metadata as { uid?: string } | undefined)?.uid;
+  if (!uid || !ctx.ledger) return;
+  const region = (ctx.inputs.gcp?.zone || 'europe-west9-a').replace(/-[a-z]$/, '');
+  ctx.ledger.record({ kind: 'gcp-load-balancer', name: `a${uid.replace(/-/g, '')}`.slice(0, 32), project: ctx.inputs.gcp?.project, zone: region, costPerHour: FORWARDING_RULE_PER_HOUR });
+}
+
 export const appsStep: StepBehaviour = (info, deps) => ({
   ...fromCatalogue(info),
   async check(ctx) {
@@ -79,6 +92,7 @@ export const appsStep: StepBehaviour = (info, deps) => ({
     });
     ctx.info('Waiting for Google to give the shop\'s frontend-external Service a public address.');
     await waitForAddress(ctx, target, timeoutMs);
+    await recordLoadBalancer(ctx, target);
     const ip = (await run({ argv: frontendIpArgv(context) })).stdout.trim();
     if (!ip) throw new Error(`kubectl shows no address for Service demo/frontend-external on ${context}`);
     ctx.info(`The online boutique is at http://${ip}`);

@@ -33,6 +33,8 @@ export const fluxBootstrapStep: StepBehaviour = (info, deps) => ({
     const repository = ctx.inputs.github?.repository || 'devflux';
     if (!owner) throw new Error('github.owner is empty: enter your GitHub user or organization.');
     await bootstrapGithub(runnerOf(ctx), { context, owner, repository, personal: ctx.inputs.github?.personal !== false, path: clusterPath(context) }, token);
+    // Only a repository flux bootstrap created is the lab's: one the person had is never offered for deletion.
+    if (ctx.outputsOf('github-access')?.repositoryExists === 'false') ctx.ledger?.record({ kind: 'github-repository', name: `${owner}/${repository}` });
     ctx.info(`Waiting for Kustomization flux-system/flux-system to be Ready on ${context}.`);
     const ready = await waitForCondition({
       kubeconfigContext: context,
