@@ -20,6 +20,7 @@ import {
   REQUIRED_SERVICES,
   serviceAccountEmail,
 } from '../tools/gcloud';
+import { serviceAccountKeyName } from '../cleanup/world-check';
 import { fromCatalogue, runnerOf, type StepBehaviour } from './deps';
 
 export interface ServiceAccountKey {
@@ -117,6 +118,7 @@ export const gcpCredentialsStep: StepBehaviour = (info) => ({
     await enableServices(run, project, REQUIRED_SERVICES);
     if (!(await listServiceAccounts(run, project)).some((a) => a.email === account)) {
       await createServiceAccount(run, project, ctx.inputs.gcp.serviceAccountName || 'crossplane');
+      ctx.ledger?.record({ kind: 'gcp-service-account', name: account, project });
     }
     const missing = await missingRoles(ctx, project, account);
     if (missing.length > 0) await bindRoles(run, project, `serviceAccount:${account}`, missing);
@@ -126,6 +128,7 @@ export const gcpCredentialsStep: StepBehaviour = (info) => ({
       // createKey masks with the masker it is given; the engine's own is reached through registerKey.
       const created = await createKey(run, { account, project, masker: new SecretMasker(), parentDir: keyFolder(ctx.dataDir) });
       keyFile = created.path;
+      ctx.ledger?.record({ kind: 'gcp-service-account-key', name: serviceAccountKeyName(account, created.keyId), project });
       ctx.info(`Created a key for ${account} in the app's private folder (mode 0600); it never goes into the repository.`);
     }
     registerKey(ctx, readServiceAccountKey(keyFile));
