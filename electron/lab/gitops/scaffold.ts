@@ -22,8 +22,11 @@ export interface ScaffoldOptions {
   session?: string;
 }
 
-/** GCP labels: lower case letters, digits, `-` and `_`, starting with a letter, at most 63. */
-const GCP_LABEL = /^[a-z][-_a-z0-9]{0,62}$/;
+/**
+ * The session label's value, valid both on GCP (values: lower case letters, digits, `-`, `_`, at most
+ * 63; unlike keys they may start with a digit) and on Kubernetes objects (alphanumeric at both ends).
+ */
+const GCP_LABEL = /^[a-z0-9]([-_a-z0-9]{0,61}[a-z0-9])?$/;
 
 export const PROVIDER_HEALTHY_EXPR = "status.conditions.exists(e, e.type == 'Healthy' && e.status == 'True')";
 

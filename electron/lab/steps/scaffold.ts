@@ -17,10 +17,13 @@ import { blobHash, cloneDir, publish, remoteTree, stepRunner } from './push';
 
 export const SCAFFOLD_COMMIT_MESSAGE = 'Scaffold the GitOps repository (GitOps Lab)';
 
-/** What the app would write into `dir` now; sealed files are listed once they exist in the clone. */
-export function desiredScaffold(dir: string, inputs: LabInputs): Map<string, string> {
+/**
+ * What the app would write into `dir` now; sealed files are listed once they exist in the clone.
+ * `session` (the cleanup ledger's id) labels the cloud resources `lab=<session>`.
+ */
+export function desiredScaffold(dir: string, inputs: LabInputs, session?: string): Map<string, string> {
   const sealed = sealedSecretPaths(inputs);
-  return scaffoldFiles(inputs, { sealed: { gcpCreds: existsSync(path.join(dir, sealed.gcpCreds)), grafana: existsSync(path.join(dir, sealed.grafana)) } });
+  return scaffoldFiles(inputs, { sealed: { gcpCreds: existsSync(path.join(dir, sealed.gcpCreds)), grafana: existsSync(path.join(dir, sealed.grafana)) }, ...(session ? { session } : {}) });
 }
 
 /** The person's answers about changed files; inputs parsed only in part (a step that needs no GCP project) may lack them. */
@@ -36,7 +39,7 @@ function scaffoldAnswers(inputs: LabInputs): Pick<LabInputs['scaffold'], 'keep' 
 export async function missingOnRemote(ctx: StepContext, dir: string): Promise<string[] | undefined> {
   const tree = await remoteTree(ctx, dir);
   if (!tree) return undefined;
-  const differing = [...desiredScaffold(dir, ctx.inputs)].filter(([file, content]) => tree.get(file) !== blobHash(content)).map(([file]) => file);
+  const differing = [...desiredScaffold(dir, ctx.inputs, ctx.ledger?.sessionId)].filter(([file, content]) => tree.get(file) !== blobHash(content)).map(([file]) => file);
   const missing: string[] = [];
   for (const file of differing) if (!(await keptOnRemote(ctx, dir, file, tree.has(file)))) missing.push(file);
   return tree.has(SCAFFOLD_RECORD) ? missing : [SCAFFOLD_RECORD, ...missing];
@@ -61,7 +64,7 @@ export async function writeAndPublish(ctx: StepContext, dir: string, message: st
   const { keep, replace } = scaffoldAnswers(ctx.inputs);
   let result;
   try {
-    result = await writeScaffold(dir, ctx.inputs, { runner: stepRunner(ctx), headless: true, keep, replace });
+    result = await writeScaffold(dir, ctx.inputs, { runner: stepRunner(ctx), headless: true, keep, replace, ...(ctx.ledger ? { session: ctx.ledger.sessionId } : {}) });
   } catch (error) {
     if (error instanceof ScaffoldConflictError) {
       // The log keeps the diffs too, for `lab up`, whose person reads the terminal rather than a card.
@@ -74,7 +77,7 @@ export async function writeAndPublish(ctx: StepContext, dir: string, message: st
   if (result.written.length > 0) ctx.info(`Wrote ${result.written.length} file(s) of the scaffold; ${result.unchanged.length} already as the app writes them.`);
   // A file the person deleted and chose to leave deleted is not there to stage (`git add` would refuse the path).
   const keptAway = new Set(result.kept.filter((file) => !existsSync(path.join(dir, file))));
-  const paths = [...[...desiredScaffold(dir, ctx.inputs).keys()].filter((file) => !keptAway.has(file)), SCAFFOLD_RECORD, ...(extra.paths ?? [])];
+  const paths = [...[...desiredScaffold(dir, ctx.inputs, ctx.ledger?.sessionId).keys()].filter((file) => !keptAway.has(file)), SCAFFOLD_RECORD, ...(extra.paths ?? [])];
   await publish(ctx, dir, { message, paths, ...(extra.secrets ? { extraSecrets: extra.secrets } : {}) });
 }
 
