@@ -6,7 +6,7 @@
 import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import { Terminal as XTerm } from '@xterm/xterm';
 import { FitAddon } from '@xterm/addon-fit';
-import { SearchAddon } from '@xterm/addon-search';
+import { SearchAddon, type ISearchOptions } from '@xterm/addon-search';
 import { WebLinksAddon } from '@xterm/addon-web-links';
 import '@xterm/xterm/css/xterm.css';
 import { ALL_STREAM } from '../lib/log-book';
@@ -24,6 +24,30 @@ const SCROLLBACK_LINES = 5_000;
  */
 const FEED_OPTIONS: TerminalFeedOptions = { maxCharsPerWrite: 32 * 1024, keepLines: SCROLLBACK_LINES + 100 };
 
+/**
+ * Every match is highlighted, the current one brighter, with ticks in the scrollbar. The addon
+ * wants #RRGGBB colours; these read on the terminal's dark background with its light text.
+ */
+const SEARCH_OPTIONS: ISearchOptions = {
+  decorations: {
+    matchBackground: '#5a4a12',
+    matchBorder: '#8a7220',
+    matchOverviewRuler: '#b8952a',
+    activeMatchBackground: '#a36f00',
+    activeMatchBorder: '#ffcc33',
+    activeMatchColorOverviewRuler: '#ffcc33',
+  },
+};
+
+/** "3 of 12" for the search box's status line, or why there is no position. */
+export function searchSummary(results: { resultIndex: number; resultCount: number } | null): string {
+  if (!results) return '';
+  if (results.resultCount === 0) return 'No match';
+  // The addon gives no position when there are more matches than it highlights.
+  if (results.resultIndex < 0) return `${results.resultCount} matches`;
+  return `${results.resultIndex + 1} of ${results.resultCount}`;
+}
+
 /** Links open through the host, which sends http(s) addresses to the system browser only. */
 function openLink(_event: MouseEvent, uri: string): void {
   if (/^https?:\/\//i.test(uri)) window.open(uri, '_blank', 'noopener,noreferrer');
@@ -39,6 +63,7 @@ export function Terminal() {
   const showStream = useLabState((s) => s.showStream);
   const [query, setQuery] = useState('');
   const [searchState, setSearchState] = useState('');
+  const [results, setResults] = useState<{ resultIndex: number; resultCount: number } | null>(null);
   const hostRef = useRef<HTMLDivElement>(null);
   const termRef = useRef<XTerm | null>(null);
   const searchRef = useRef<SearchAddon | null>(null);
@@ -57,11 +82,15 @@ export function Terminal() {
       fontFamily: "ui-monospace, 'DejaVu Sans Mono', Menlo, Consolas, monospace",
       fontSize: 13,
       theme: { background: '#1e1f22', foreground: '#e6e6e6', cursor: '#1e1f22', selectionBackground: '#3a5a8c' },
+      // The search addon highlights every match with decorations, a proposed API in xterm 6.
+      allowProposedApi: true,
     });
     const fit = new FitAddon();
     const search = new SearchAddon();
     term.loadAddon(fit);
     term.loadAddon(search);
+    // Fires as matches change, also while output keeps arriving during a search.
+    const offResults = search.onDidChangeResults((change) => setResults({ resultIndex: change.resultIndex, resultCount: change.resultCount }));
     term.loadAddon(new WebLinksAddon(openLink));
     term.open(host);
     // Nothing is typed into this terminal, so Ctrl/Cmd+C can mean "copy" as everywhere else.
@@ -90,6 +119,7 @@ export function Terminal() {
     });
     feed.push(logs.history(activeRef.current));
     return () => {
+      offResults.dispose();
       offLogs();
       feed.close();
       feedRef.current = null;
@@ -123,11 +153,33 @@ export function Terminal() {
     showStream(stream);
   }
 
-  function find(backwards: boolean): void {
+  function find(backwards: boolean, text = query, incremental = false): void {
     const search = searchRef.current;
-    if (!search || !query) return;
-    const found = backwards ? search.findPrevious(query) : search.findNext(query);
-    setSearchState(found ? '' : 'No match');
+    if (!search) return;
+    setSearchState('');
+    if (!text) {
+      clearSearch();
+      return;
+    }
+    if (backwards) search.findPrevious(text, SEARCH_OPTIONS);
+    else search.findNext(text, { ...SEARCH_OPTIONS, incremental });
+  }
+
+  function clearSearch(): void {
+    searchRef.current?.clearDecorations();
+    termRef.current?.clearSelection();
+    setResults(null);
+  }
+
+  function onSearchKey(event: KeyboardEvent<HTMLInputElement>): void {
+    if (event.key === 'Enter') {
+      event.preventDefault();
+      find(event.shiftKey);
+    } else if (event.key === 'Escape') {
+      event.preventDefault();
+      setQuery('');
+      clearSearch();
+    }
   }
 
   async function copySelection(): Promise<void> {
@@ -189,18 +241,30 @@ export function Terminal() {
             find(false);
           }}
         >
-          <input type="search" aria-label="Search the output" placeholder="Search" value={query} onChange={(e) => setQuery(e.target.value)} />
-          <button type="button" onClick={() => find(true)} aria-label="Previous match">
+          <input
+            type="search"
+            aria-label="Search the output"
+            aria-keyshortcuts="Enter Shift+Enter Escape"
+            placeholder="Search"
+            value={query}
+            onChange={(e) => {
+              setQuery(e.target.value);
+              // Highlights follow the typing; the current match stays put while it still matches.
+              find(false, e.target.value, true);
+            }}
+            onKeyDown={onSearchKey}
+          />
+          <button type="button" onClick={() => find(true)} aria-label="Previous match" disabled={!query}>
             ↑
           </button>
-          <button type="submit" aria-label="Next match">
+          <button type="submit" aria-label="Next match" disabled={!query}>
             ↓
           </button>
           <button type="button" onClick={() => void copySelection()}>
             Copy selection
           </button>
-          <span className="muted" role="status" aria-live="polite">
-            {searchState}
+          <span className="muted" role="status" aria-live="polite" aria-label="Search results">
+            {searchState || searchSummary(query ? results : null)}
           </span>
         </form>
       </div>
