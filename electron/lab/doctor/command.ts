@@ -6,12 +6,15 @@
 import { loadLabYaml } from '../config/lab-yaml';
 import { SecretMasker } from '../run/mask';
 import { createRunner } from '../run/runner';
+import { defaultDataDir } from '../state/data-dir';
 import { runDoctor, type DiagnosticOutcome } from './index';
 import type { DoctorContext } from './types';
 
 export interface DoctorCommandOptions {
   env: NodeJS.ProcessEnv;
   configFile?: string;
+  /** Where the ledger of earlier labs is (default: the app's data folder, or LAB_DATA_DIR). */
+  dataDir?: string;
 }
 
 export async function doctorCommand(options: DoctorCommandOptions): Promise<DiagnosticOutcome[]> {
@@ -20,7 +23,7 @@ export async function doctorCommand(options: DoctorCommandOptions): Promise<Diag
   const token = options.env.GITHUB_TOKEN;
   if (token && token.length >= 4) masker.register(token, { name: 'GITHUB_TOKEN' });
   const runner = createRunner({ masker, baseEnv: options.env });
-  const ctx: DoctorContext = { run: runner.run, env: options.env, ...(inputs ? { inputs } : {}) };
+  const ctx: DoctorContext = { run: runner.run, env: options.env, dataDir: options.dataDir ?? defaultDataDir(options.env), ...(inputs ? { inputs } : {}) };
   const outcomes = await runDoctor(ctx);
   // Descriptions can quote a tool's output or an API message; mask them like all other output.
   return outcomes.map((outcome) => ({ ...outcome, description: masker.mask(outcome.description), fixes: outcome.fixes.map((fix) => masker.mask(fix)) }));

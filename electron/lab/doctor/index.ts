@@ -10,6 +10,7 @@ import { dockerRunning } from './docker-check';
 import { gcloudApis, gcloudAuthenticated, gcloudProject, gkeAuthPlugin } from './gcloud-checks';
 import { githubRepository, githubToken } from './github-checks';
 import { freeDisk, freeMemory, portsFree } from './host-checks';
+import { noLeftovers } from './leftover-check';
 import { asdfFixes, toolDiagnostics } from './tool-checks';
 import type { CheckResult, Diagnostic, DoctorContext } from './types';
 
@@ -27,6 +28,7 @@ export const diagnostics: readonly Diagnostic[] = [
   gcloudProject,
   gcloudApis,
   gkeAuthPlugin,
+  noLeftovers,
 ];
 
 export interface DiagnosticOutcome extends CheckResult {

@@ -24,6 +24,10 @@ export interface DoctorContext {
   /** Free bytes on the disk holding `dir` and free memory; injectable so the thresholds are testable. */
   freeDiskBytes?(dir: string): Promise<number>;
   freeMemoryBytes?(): number;
+  /** The app's data folder: the cleanup ledger (`ledger.json`) of earlier labs is read from it. */
+  dataDir?: string;
+  /** A teardown completed: whatever it removes that still exists is a leftover. */
+  labDown?: boolean;
 }
 
 export interface Diagnostic {
