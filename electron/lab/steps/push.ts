@@ -1,13 +1,16 @@
 /**
  * How a step changes the cluster once its files are in the clone: the pre-push guards (schemas,
  * kustomize build, secret scan) first, then one commit, a push with the token in the
- * environment only, then `flux reconcile ... --with-source` so Flux applies it now instead of at
- * its next interval. A rerun with nothing new commits and pushes nothing.
+ * environment only, then `flux reconcile ... --with-source` on the clusters the commit concerns,
+ * so Flux applies it now instead of at its next interval. A rerun with nothing new commits and
+ * pushes nothing.
  */
 import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { LabInputs } from '../../api/inputs';
 import { formatProblem, runGuards } from '../gitops/guards';
+import { readObject } from '../kube/read';
 import type { StepContext } from '../plan/step';
 import type { Runner } from '../run/runner';
 import { reconcileKustomization } from '../tools/flux';
@@ -95,15 +98,59 @@ export async function publish(ctx: StepContext, dir: string, options: PublishOpt
   }
   await add(run, dir, [...options.paths]);
   // `diff --cached --quiet` exits 1 when something is staged.
-  const staged = (await ctx.run({ argv: ['git', '-C', dir, 'diff', '--cached', '--quiet'], okExitCodes: [0, 1] })).exitCode === 1;
+  const stagedFiles = (await ctx.run({ argv: ['git', '-C', dir, 'diff', '--cached', '--name-only', '-z'] })).stdout.split('\0').filter(Boolean);
+  const staged = stagedFiles.length > 0;
   if (staged) await commit(run, dir, options.message);
   else ctx.info('Nothing new to commit.');
   const local = await head(run, dir);
   const remote = await remoteHead(run, dir, BRANCH, tokenOptions(ctx));
   if (remote === local) return { committed: staged, pushed: false };
   await push(run, dir, BRANCH, tokenOptions(ctx));
-  const context = contextOf(ctx.inputs);
-  ctx.info(`Asking Flux on ${context} to fetch the new commit now rather than at its next interval.`);
-  await reconcileKustomization(run, 'flux-system', context);
+  for (const context of contextsConcerned(ctx, stagedFiles)) {
+    ctx.info(`Asking Flux on ${context} to fetch the new commit now rather than at its next interval.`);
+    await reconcileKustomization(run, 'flux-system', context);
+  }
   return { committed: staged, pushed: true };
+}
+
+/**
+ * The clusters whose Flux applies a change to these files. Each cluster syncs its own overlay
+ * folders (named after it) and the shared bases, so a commit touching only the dev cluster's
+ * folders concerns only the dev cluster, once Flux runs there; the app's own records (hidden
+ * folders such as .gitops-lab/) concern no cluster; anything else, or a commit made by an earlier
+ * attempt (its files are not known here), concerns the local cluster.
+ */
+export function contextsConcerned(ctx: StepContext, files: readonly string[]): string[] {
+  const local = contextOf(ctx.inputs);
+  if (files.length === 0) return [local];
+  const synced = files.filter((file) => !file.startsWith('.'));
+  const dev = ctx.outputsOf('flux-bootstrap-dev')?.context;
+  const devFolder = ctx.inputs.clusters?.gkeName || 'dev-cluster';
+  const forDev = (file: string): boolean => file.split('/').includes(devFolder);
+  const contexts = new Set(synced.map((file) => (dev && forDev(file) ? dev : local)));
+  // The local cluster first: it runs Crossplane, which the dev cluster's existence depends on.
+  return [local, ...(dev ? [dev] : [])].filter((context) => contexts.has(context));
+}
+
+/**
+ * `flux reconcile kustomization NAME --with-source`, unless that Kustomization has already
+ * applied the newest commit of origin/main (the previous push's reconcile or a bootstrap did
+ * it): asking again would only make Flux redo that work while the step could already be
+ * waiting on the objects. When that cannot be told (no clone, the object missing), it asks.
+ */
+export async function reconcileUnlessCurrent(ctx: StepContext, env: NodeJS.ProcessEnv | undefined, context: string, name = 'flux-system'): Promise<void> {
+  const applied = await appliedRevision(ctx, env, context, name).catch(() => undefined);
+  const dir = ctx.outputsOf('clone')?.dir || ctx.inputs.workspaceDir;
+  const newest = applied && dir && existsSync(path.join(dir, '.git')) ? await remoteHead(runnerOf(ctx), path.resolve(dir), BRANCH, tokenOptions(ctx)).catch(() => undefined) : undefined;
+  if (applied && newest && applied.endsWith(newest)) {
+    ctx.info(`Flux on ${context} has already applied the newest commit (${newest.slice(0, 7)}) in Kustomization ${name}; no need to ask it again.`);
+    return;
+  }
+  await reconcileKustomization(runnerOf(ctx), name, context);
+}
+
+async function appliedRevision(ctx: StepContext, env: NodeJS.ProcessEnv | undefined, context: string, name: string): Promise<string | undefined> {
+  const object = await readObject({ context, ...(env ? { env } : {}) }, { apiVersion: 'kustomize.toolkit.fluxcd.io/v1', kind: 'Kustomization', namespace: 'flux-system', name });
+  const revision = (object?.status as { lastAppliedRevision?: unknown } | undefined)?.lastAppliedRevision;
+  return typeof revision === 'string' && revision ? revision : undefined;
 }
