@@ -104,7 +104,8 @@ export function createCleanupWatch(options: CleanupWatchOptions): CleanupWatch {
 async function reconcileOnce(options: CleanupWatchOptions, inputs: PartialLabInputs | undefined): Promise<void> {
   const { ledger } = options;
   const token = options.githubToken?.();
-  const result = await checkWorld(ledger.list(), {
+  // A resource seen gone stays gone (a new one is recorded again), so only the others are asked about.
+  const result = await checkWorld(ledger.list().filter((entry) => entry.state !== 'gone'), {
     run: options.run,
     sessionId: ledger.sessionId,
     ...(inputs?.gcp?.project ? { project: inputs.gcp.project } : {}),
