@@ -10,9 +10,9 @@ import type { KubeTarget } from '../kube/config';
 import type { KubeObjectLike } from '../kube/status';
 import { watchObjects } from '../kube/watch';
 import type { StepContext } from '../plan/step';
-import { reconcileKustomization } from '../tools/flux';
 import { gkeContext, kustomizationsReady, targetOf, waitKustomizations, withFluxBoard } from './crossplane';
 import { fromCatalogue, runnerOf, type StepBehaviour } from './deps';
+import { reconcileUnlessCurrent } from './push';
 
 export const DEV_CHAIN = ['security', 'observability', 'apps'] as const;
 const FRONTEND = { apiVersion: 'v1', kind: 'Service', namespace: 'demo', name: 'frontend-external' } as const;
@@ -87,7 +87,7 @@ export const appsStep: StepBehaviour = (info, deps) => ({
     const timeoutMs = deps.readyTimeoutMs ?? DEFAULT_APPS_TIMEOUT_MS;
     await withFluxBoard(target, deps, async () => {
       ctx.info(`Asking Flux on ${context} to fetch the repository now; it installs Sealed Secrets, then Prometheus and Grafana, then the shop.`);
-      await reconcileKustomization(run, 'flux-system', context);
+      await reconcileUnlessCurrent(ctx, deps.env, context);
       await waitKustomizations(ctx, deps, context, DEV_CHAIN, timeoutMs);
     });
     ctx.info('Waiting for Google to give the shop\'s frontend-external Service a public address.');

@@ -2,8 +2,8 @@
  * Crossplane and its GCP providers on the local cluster, installed by Flux from the repository:
  * Kustomizations crossplane-core -> crossplane-provider -> crossplane-configuration, each
  * waiting for the previous one (dependsOn). Done when all three are Ready, asked of the API
- * server. Running it asks Flux to fetch the repository now, then watches the chain; every Flux
- * object's status goes to the live board, so the dependsOn graph shows which link waits and why
+ * server. Running it asks Flux to fetch the repository now (unless it already applied the newest
+ * commit), then watches the chain; every Flux object's status goes to the live board, so the dependsOn graph shows which link waits and why
  * (`dependency ... is not ready`, `cannot get credentials`, ...).
  *
  * Also the helpers the other cloud steps share: kube targets, the dev cluster's context, and
@@ -20,6 +20,7 @@ import type { StepContext } from '../plan/step';
 import { reconcileKustomization } from '../tools/flux';
 import { k3dContext } from '../tools/k3d';
 import { DEFAULT_READY_TIMEOUT_MS, fromCatalogue, k3dName, runnerOf, type StepBehaviour, type StepDeps } from './deps';
+import { reconcileUnlessCurrent } from './push';
 
 export const CROSSPLANE_CHAIN = ['crossplane-core', 'crossplane-provider', 'crossplane-configuration'] as const;
 
@@ -99,8 +100,7 @@ export const crossplaneStep: StepBehaviour = (info, deps) => ({
     const context = localContext(ctx.inputs);
     const run = runnerOf(ctx);
     await withFluxBoard(targetOf(context, deps), deps, async () => {
-      ctx.info(`Asking Flux on ${context} to fetch the repository now rather than at its next interval.`);
-      await reconcileKustomization(run, 'flux-system', context);
+      await reconcileUnlessCurrent(ctx, deps.env, context);
       ctx.info('Flux now installs Crossplane, then the GCP providers, then their configuration, each after the previous one is ready.');
       await waitKustomizations(ctx, deps, context, CROSSPLANE_CHAIN);
       await run({ argv: ['flux', 'get', 'kustomizations', `--context=${context}`] });

@@ -4,7 +4,7 @@
  * GRAFANA_ADMIN_PASSWORD, or a random one when it is unset; either way it is masked, reaches
  * kubectl only through a private temporary file (`--from-file`, never argv), and only its sealed
  * form reaches the repository: the scaffold then lists the sealed file, the guards run, and the
- * commit is pushed and reconciled on both clusters.
+ * commit is pushed and reconciled on the dev cluster.
  *
  * Done when the sealed file is on origin/main and the dev cluster has not said it cannot decrypt it.
  */
@@ -17,12 +17,11 @@ import { sealedSecretPaths } from '../gitops/scaffold';
 import { readObject } from '../kube/read';
 import { conditionOf } from '../kube/status';
 import type { StepContext } from '../plan/step';
-import { reconcileKustomization } from '../tools/flux';
 import { pull } from '../tools/git';
 import { seal } from '../tools/kubeseal';
 import { gkeContext, targetOf, waitKustomizations, withFluxBoard } from './crossplane';
 import { fromCatalogue, runnerOf, type StepBehaviour } from './deps';
-import { cloneDir, remoteFile } from './push';
+import { cloneDir, reconcileUnlessCurrent, remoteFile } from './push';
 import { writeAndPublish } from './scaffold';
 
 export const RESEAL_COMMIT_MESSAGE = "Seal Grafana's admin login for the dev cluster (GitOps Lab)";
@@ -78,7 +77,7 @@ export const resealGrafanaStep: StepBehaviour = (info, deps) => ({
     const run = runnerOf(ctx);
     await withFluxBoard(targetOf(context, deps), deps, async () => {
       ctx.info(`Sealing needs the dev cluster's own Sealed Secrets controller: waiting for Kustomization security on ${context}.`);
-      await reconcileKustomization(run, 'flux-system', context);
+      await reconcileUnlessCurrent(ctx, deps.env, context);
       await waitKustomizations(ctx, deps, context, ['security']);
     });
     // flux bootstrap committed the dev cluster's sync files: the clone catches up before committing.
@@ -91,9 +90,10 @@ export const resealGrafanaStep: StepBehaviour = (info, deps) => ({
     await withPasswordFile(value, (passwordFile) =>
       seal(run, { ...GRAFANA_SECRET, literals: { 'admin-user': 'admin' }, files: { 'admin-password': passwordFile } }, context, { outputFile: output }),
     );
+    // The commit touches only the dev cluster's folders, so the push asks only the dev cluster's Flux.
     await writeAndPublish(ctx, dir, RESEAL_COMMIT_MESSAGE, { paths: [file], secrets: [value] });
-    ctx.info(`Asking Flux on ${context} to fetch the new commit now.`);
-    await reconcileKustomization(run, 'flux-system', context);
+    // When an earlier attempt had pushed already, the push above asked no one: ask now unless Flux has it.
+    await reconcileUnlessCurrent(ctx, deps.env, context);
     if (generated) {
       ctx.info(
         `No GRAFANA_ADMIN_PASSWORD was set, so a random password was sealed. Once Flux has applied it, read it with: ` +

@@ -1,17 +1,16 @@
 /**
  * The Sealed Secrets controller, installed by Flux from the scaffold's HelmRelease
  * `kube-system/sealed-secrets`. Done when that HelmRelease is Ready (asked of the API server).
- * Running it asks Flux to reconcile now, then watches the release until it is Ready, reporting
+ * Running it asks Flux to reconcile now (unless it already applied the newest commit), then watches the release until it is Ready, reporting
  * each status to the live board.
  */
 import { readObject } from '../kube/read';
 import { conditionState } from '../kube/status';
 import { waitForCondition } from '../kube/wait';
 import { FLUX_API } from '../gitops/versions';
-import { reconcileKustomization } from '../tools/flux';
 import type { StepContext } from '../plan/step';
 import { DEFAULT_READY_TIMEOUT_MS, fromCatalogue, runnerOf, type StepBehaviour } from './deps';
-import { contextOf } from './push';
+import { contextOf, reconcileUnlessCurrent } from './push';
 
 export const SEALED_SECRETS_RELEASE = { apiVersion: FLUX_API.helmRelease, kind: 'HelmRelease', namespace: 'kube-system', name: 'sealed-secrets' } as const;
 
@@ -27,7 +26,7 @@ export const sealedSecretsStep: StepBehaviour = (info, deps) => ({
   },
   async run(ctx) {
     const context = contextOf(ctx.inputs);
-    await reconcileKustomization(runnerOf(ctx), 'flux-system', context);
+    await reconcileUnlessCurrent(ctx, deps.env, context);
     await retryStalledRelease(ctx, deps.env, context);
     ctx.info(`Waiting for HelmRelease kube-system/sealed-secrets to be Ready on ${context}.`);
     const ready = await waitForCondition({
