@@ -11,6 +11,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StepState } from '../../api/contract';
 import type { PartialLabInputs } from '../../api/inputs';
+import { openLedger } from '../cleanup/ledger';
 import { createEngine, type Engine } from '../engine/index';
 import { scaffoldFiles } from '../gitops/scaffold';
 import { tempDir, testInputs } from '../gitops/test-helpers';
@@ -38,6 +39,8 @@ const env: NodeJS.ProcessEnv = {
 const SECRET_LOOKALIKE = 'not-really-a-password-4711';
 const engines: Engine[] = [];
 let dataDirs = 0;
+/** One lab session across the fresh data folders: its id labels the cloud resources in the scaffold. */
+const ledger = openLedger(path.join(tmp.dir, 'session'));
 
 function git(...args: string[]): string {
   return execFileSync('git', args, { env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
@@ -58,7 +61,7 @@ const inputs: PartialLabInputs = { github: base.github, gcp: base.gcp, clusters:
 async function engineWith(scaffold: PartialLabInputs['scaffold'] = {}): Promise<Engine> {
   const info = catalogue.find((s) => s.id === 'scaffold')!;
   const step = { ...scaffoldStep(info, {}), dependsOn: [] };
-  const engine = createEngine({ dataDir: path.join(tmp.dir, `data-${++dataDirs}`), env, steps: [step], runner: testRunner(), logWindowMs: 1 });
+  const engine = createEngine({ dataDir: path.join(tmp.dir, `data-${++dataDirs}`), env, steps: [step], runner: testRunner(), logWindowMs: 1, ledger });
   engines.push(engine);
   await engine.start();
   expect((await engine.setInputs({ inputs: { ...inputs, scaffold } })).ok).toBe(true);
@@ -116,7 +119,7 @@ describe('the scaffold step when the person changed scaffold files', () => {
 
   it('scaffolds and pushes; then a rerun finds it done', async () => {
     expect(await runScaffold(await engineWith())).toMatchObject({ status: 'succeeded' });
-    expect(onRemote(CLUSTER)).toBe(scaffoldFiles(base).get(CLUSTER));
+    expect(onRemote(CLUSTER)).toBe(scaffoldFiles(base, { session: ledger.sessionId }).get(CLUSTER));
     await expectAlreadyDone(await engineWith());
   });
 
