@@ -132,6 +132,14 @@ describe('checkWorld', () => {
     expect(again.observations[0]!.detail).toContain('run `gcloud auth login`');
   });
 
+  it('says unknown for an entry that names no project', async () => {
+    const { run, calls } = fakeRun({});
+    const result = await checkWorld([entry('gke-cluster', 'dev-cluster'), entry('gcp-network', 'dev-network')], { run, sessionId: 'x' });
+    expect(result.observations.map((o) => [o.id, o.state])).toEqual([['gke-cluster/dev-cluster', 'unknown'], ['gcp-network/dev-network', 'unknown']]);
+    expect(result.observations[0]!.detail).toMatch(/which Google Cloud project/);
+    expect(calls).toEqual([]);
+  });
+
   it('keeps one failing kind from hiding the others', async () => {
     const { run } = fakeRun({ ...world, 'gcloud compute networks list --format=json': failure('gcloud compute networks list', 'ERROR: (gcloud.compute.networks.list) Some requests did not succeed:\n - Compute Engine API has not been used in project 1234 before or it is disabled.') });
     const result = state((await checkWorld(ledger, { run, sessionId: 'x' })).observations);

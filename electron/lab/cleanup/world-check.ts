@@ -67,6 +67,7 @@ export async function checkWorld(entries: readonly LedgerEntry[], options: World
   await answer(byKind('k3d-cluster'), () => checkK3d(byKind('k3d-cluster'), options.run));
 
   const gke = byKind('gke-cluster', 'gke-node-pool');
+  await answer(gke.filter((entry) => !entry.project), async () => []);
   const projects = new Set([...gke.map((entry) => entry.project).filter(isString), ...(options.project ? [options.project] : [])]);
   for (const project of projects) {
     const group = gke.filter((entry) => entry.project === project);
