@@ -68,8 +68,6 @@ const HANDLERS: KindHandler[] = [
   { ...HELM_RELEASE, controller: 'helm-controller', reconcile: reconcileHelmRelease },
 ];
 
-/** Real-world seconds a fresh Deployment takes until its pods are Ready. */
-const POD_STARTUP = 5;
 /** Real-world seconds the `controller-crash` fault keeps the controllers down. */
 const CRASH_DOWNTIME = 30;
 const LOG_LIMIT = 2000;
@@ -181,13 +179,22 @@ export function startFluxControllers(options: FluxControllerOptions): FluxContro
     }
   }
 
-  /** Kustomizations fed by a GitRepository, and objects that depend on one that just became Ready. */
+  /**
+   * Kustomizations fed by a GitRepository, HelmReleases whose chart comes from a HelmRepository,
+   * and objects that depend on one that just became Ready: as the real controllers watch their
+   * sources and dependencies, they go on at once rather than at their next requeue.
+   */
   function enqueueDependents(changed: KubeObject): void {
     for (const handler of HANDLERS.filter((h) => h.kind === 'Kustomization' || h.kind === 'HelmRelease')) {
       for (const object of safeList(store, handler.apiVersion, handler.kind)) {
-        const spec = (object.spec ?? {}) as { sourceRef?: { kind: string; name: string; namespace?: string }; dependsOn?: Array<{ name: string; namespace?: string }> };
+        const spec = (object.spec ?? {}) as {
+          sourceRef?: { kind: string; name: string; namespace?: string };
+          chart?: { spec?: { sourceRef?: { kind: string; name: string; namespace?: string } } };
+          dependsOn?: Array<{ name: string; namespace?: string }>;
+        };
         const ns = object.metadata.namespace ?? 'default';
-        const fedBy = changed.kind === 'GitRepository' && spec.sourceRef?.kind === 'GitRepository' && spec.sourceRef.name === changed.metadata.name && (spec.sourceRef.namespace ?? ns) === changed.metadata.namespace;
+        const source = handler.kind === 'Kustomization' ? spec.sourceRef : spec.chart?.spec?.sourceRef;
+        const fedBy = (changed.kind === 'GitRepository' || changed.kind === 'HelmRepository') && source?.kind === changed.kind && source.name === changed.metadata.name && (source.namespace ?? ns) === changed.metadata.namespace;
         const dependsOn = changed.kind === handler.kind && (spec.dependsOn ?? []).some((d) => d.name === changed.metadata.name && (d.namespace ?? ns) === changed.metadata.namespace);
         if (fedBy || dependsOn) enqueue(handler.kind, ns, object.metadata.name);
       }
@@ -196,7 +203,7 @@ export function startFluxControllers(options: FluxControllerOptions): FluxContro
 
   /** Stands in for the kubelet and the Deployment controller: pods start, replicas turn Ready. */
   function startPods(deployment: KubeObject): void {
-    clock.after(POD_STARTUP).then(
+    clock.wait('podStartup').then(
       () => {
         if (closed) return;
         const current = safeGet(store, 'apps/v1', 'Deployment', deployment.metadata.namespace, deployment.metadata.name);

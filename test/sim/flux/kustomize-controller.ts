@@ -1,4 +1,5 @@
 import { KubeError, type KubeObject } from '../kube/types.js';
+import { realDurations } from '../world/durations.js';
 import { entryOf, refOfEntry, type InventoryEntry } from './inventory.js';
 import { buildKustomization, BuildError } from './kustomize-build.js';
 import { conditionsOf, formatGoDuration, GIT_REPOSITORY, isReady, KUSTOMIZATION, mergeConditions, parseGoDuration, patchStatus, REQUESTED_AT, safeGet, type Condition } from './meta.js';
@@ -150,7 +151,7 @@ export async function reconcileKustomization(rt: ControllerRuntime, object: Kube
     const deadline = Date.now() + timeout * rt.clock.scale * 1000;
     let pending = checks.filter((ref) => healthOfRef(rt.store, ref) !== 'Current');
     while (pending.length > 0 && Date.now() < deadline) {
-      await rt.clock.after(Math.min(2, timeout));
+      await rt.clock.after(Math.min(realDurations.kustomizeHealthPoll, timeout));
       pending = pending.filter((ref) => healthOfRef(rt.store, ref) !== 'Current');
     }
     if (pending.length > 0) {

@@ -110,7 +110,7 @@ export async function reconcileHelmRepository(rt: ControllerRuntime, object: Kub
   const fresh = safeGet(rt.store, HELM_REPOSITORY.apiVersion, HELM_REPOSITORY.kind, namespace, name);
   if (!fresh) return {};
   // Downloading a repository index takes a moment in the real world.
-  if (!conditionsOf(fresh).some((c) => c.type === 'Ready' && c.status === 'True')) await rt.clock.after(3);
+  if (!conditionsOf(fresh).some((c) => c.type === 'Ready' && c.status === 'True')) await rt.clock.wait('helmRepositoryIndex');
   const digest = createHash('sha256').update(spec.url).digest('hex');
   const message = `stored artifact: revision 'sha256:${digest}'`;
   patchStatus(rt.store, HELM_REPOSITORY, namespace, name, (status, current) => ({

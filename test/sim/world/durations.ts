@@ -6,8 +6,13 @@
 export const realDurations = {
   k3dClusterCreate: 25,
   k3dClusterDelete: 3,
-  fluxBootstrap: 60,
+  /** A fresh Deployment until its pods are Ready (the Flux controllers after `flux bootstrap`). */
+  podStartup: 5,
+  /** source-controller's first download of a HelmRepository's index. */
+  helmRepositoryIndex: 3,
   helmReleaseReady: 30,
+  /** kustomize-controller's period between looks at the objects of a Kustomization with `wait` or health checks. */
+  kustomizeHealthPoll: 2,
   crossplaneProviderHealthy: 60,
   gkeClusterCreate: 8 * 60,
   gkeNodePoolCreate: 3 * 60,
