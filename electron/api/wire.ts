@@ -40,5 +40,12 @@ export const resumeFrameSchema = z.object({
 });
 export type ResumeFrame = z.infer<typeof resumeFrameSchema>;
 
+/**
+ * Host to page: some of `stream`'s output could not be placed after a gap (the log rotated under
+ * it, moving its offsets); live events go on from here and the log file has the latest part.
+ */
+export const lostFrameSchema = z.object({ lost: z.object({ stream: z.string() }) });
+export type LostFrame = z.infer<typeof lostFrameSchema>;
+
 // IPC channel names live in the dependency-free methods.ts so the preload bundle stays small.
 export { ipcChannels } from './methods';
