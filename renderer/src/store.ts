@@ -10,7 +10,7 @@ import type { LabApi, LabEvent, Snapshot, StepView } from '../../electron/api/co
 import type { ConnectionState, LabClient } from './api/client';
 import { applyEvent } from './lib/apply-event';
 import { ALL_STREAM, LogBook } from './lib/log-book';
-import { CATCH_UP_NOTE, GAP_LOST_NOTE, missedOutput, readGap } from './lib/catch-up';
+import { CATCH_UP_NOTE, GAP_LOST_NOTE, keepTail, missedOutput, readGap } from './lib/catch-up';
 import { addNotice, teardownSteps, type LabNotice } from './lib/cleanup';
 
 export interface LabState {
@@ -108,7 +108,10 @@ export function createLab(client: LabClient): Lab {
 
   let noticeCount = 0;
 
-  function appendLog(stream: string, source: 'stdout' | 'stderr' | 'info', data: string): void {
+  /** The end of each stream's output as the engine's log has it, for checking gap reads against. */
+  const logTails = new Map<string, string>();
+  function appendLog(stream: string, source: 'stdout' | 'stderr' | 'info', data: string, inLog = true): void {
+    logTails.set(stream, inLog ? keepTail(logTails.get(stream) ?? '', data) : '');
     const { snapshot, streamLabels } = store.getState();
     logs.append(stream, source, data, streamLabel(snapshot, stream, streamLabels));
     if (!store.getState().streams.includes(stream)) store.setState((s) => ({ streams: [...s.streams, stream] }));
@@ -168,10 +171,8 @@ export function createLab(client: LabClient): Lab {
         const page = await client.api.readLog({ stepId: stream, offset: -HISTORY_BYTES, maxBytes: HISTORY_BYTES });
         const missed = missedOutput(logs.history(stream), page.text);
         if (missed.kind === 'none') continue;
-        const { snapshot, streamLabels } = store.getState();
-        const label = streamLabel(snapshot, stream, streamLabels);
-        if (missed.kind === 'tail') logs.append(stream, 'info', `${history.endsWith('\n') ? '' : '\n'}${CATCH_UP_NOTE}`, label);
-        logs.append(stream, 'stdout', missed.text, label);
+        if (missed.kind === 'tail') appendLog(stream, 'info', `${history.endsWith('\n') ? '' : '\n'}${CATCH_UP_NOTE}`, false);
+        appendLog(stream, 'stdout', missed.text);
       } catch {
         // The log is gone or the link dropped again; the next reconnect tries again.
       }
@@ -188,8 +189,9 @@ export function createLab(client: LabClient): Lab {
     const previous = gapReads.get(stream) ?? Promise.resolve();
     const reading = previous.then(async () => {
       try {
-        const read = await readGap(client.api.readLog, stream, from, (text) => appendLog(stream, 'stdout', text));
-        if (read.lost) appendLog(stream, 'info', GAP_LOST_NOTE);
+        const read = await readGap(client.api.readLog, stream, from, (text) => appendLog(stream, 'stdout', text), logTails.get(stream) ?? '');
+        // Where the read stopped short (the log rotated), the host decides: another gap, or
+        // live output after a note that the rest is only in the log file.
         client.logGaps?.resume(stream, read.at);
       } catch {
         // The link dropped: the host forgot the gap, and the reconnect's catch-up reads the tail.
@@ -201,6 +203,8 @@ export function createLab(client: LabClient): Lab {
     });
   }
   const offGap = client.logGaps?.onGap(onGap) ?? (() => {});
+  const offLost =
+    client.logGaps?.onLost((stream) => appendLog(stream, 'info', `${logs.history(stream).endsWith('\n') ? '' : '\n'}${GAP_LOST_NOTE}`, false)) ?? (() => {});
 
   const offEvent = client.api.onEvent(onEvent);
   let openedBefore = false;
@@ -222,6 +226,7 @@ export function createLab(client: LabClient): Lab {
     dispose() {
       offEvent();
       offGap();
+      offLost();
       offConnection();
     },
   };

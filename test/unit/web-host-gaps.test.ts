@@ -18,13 +18,14 @@ const log = (data: string, stream = 'flood'): LogEvent => ({ type: 'log', stream
 
 /** The gap logic alone, with the socket's state and the log's size played by the test. */
 function scriptedGaps(logSize: (stream: string) => Promise<number>) {
-  const sent: Array<{ event: LogEvent } | { gap: { stream: string; from: number } }> = [];
+  const sent: Array<{ event: LogEvent } | { gap: { stream: string; from: number } } | { lost: { stream: string } }> = [];
   let behind = false;
   const gaps = createLogGaps({
     isBehind: () => behind,
     logSize,
     sendEvent: (event) => sent.push({ event }),
     sendGap: (stream, from) => sent.push({ gap: { stream, from } }),
+    sendLost: (stream) => sent.push({ lost: { stream } }),
   });
   return { gaps, sent, setBehind: (b: boolean) => (behind = b) };
 }
@@ -48,19 +49,53 @@ describe('log gaps for a page that falls behind', () => {
   });
 
   it('answers an early resume with another gap, and resumes live exactly at the byte read', async () => {
-    const { gaps, sent, setBehind } = scriptedGaps(async () => 10);
+    let size = 10;
+    const { gaps, sent, setBehind } = scriptedGaps(async () => size);
     setBehind(true);
     gaps.onLog(log('0123456789'));
     await settle();
     gaps.onLog(log('abcdef'));
     setBehind(false);
+    // The log also holds "ghi✓", written but not sent by the coalescer yet.
+    size = 22;
     gaps.onResume('flood', 12);
+    await settle();
     expect(sent.at(-1)).toEqual({ gap: { stream: 'flood', from: 12 } });
     // The page read 6 bytes the coalescer had not sent yet ("ghi✓"): they are not sent twice.
     gaps.onResume('flood', 22);
     gaps.onLog(log('ghi✓jk'));
     gaps.onLog(log('lm'));
     expect(sent.slice(2)).toEqual([{ event: log('jk') }, { event: log('lm') }]);
+    expect(gaps.withheld.size).toBe(0);
+  });
+
+  it('goes live after a lost frame when the log rotated under the gap, instead of sending misplaced offsets', async () => {
+    let size = 100;
+    const { gaps, sent, setBehind } = scriptedGaps(async () => size);
+    setBehind(true);
+    gaps.onLog(log('x'.repeat(100)));
+    await settle();
+    gaps.onLog(log('y'.repeat(50)));
+    // Rotation dropped the oldest 120 bytes: the log is now shorter than what was withheld.
+    size = 30;
+    setBehind(false);
+    gaps.onResume('flood', 40);
+    await settle();
+    gaps.onLog(log('live'));
+    expect(sent.slice(1)).toEqual([{ lost: { stream: 'flood' } }, { event: log('live') }]);
+  });
+
+  it('goes live after a lost frame when the page asks for the same byte twice', async () => {
+    const { gaps, sent, setBehind } = scriptedGaps(async () => 10);
+    setBehind(true);
+    gaps.onLog(log('0123456789'));
+    await settle();
+    gaps.onResume('flood', 4);
+    await settle();
+    expect(sent.at(-1)).toEqual({ gap: { stream: 'flood', from: 4 } });
+    gaps.onResume('flood', 4);
+    await settle();
+    expect(sent.at(-1)).toEqual({ lost: { stream: 'flood' } });
     expect(gaps.withheld.size).toBe(0);
   });
 
@@ -108,9 +143,10 @@ describe('web host and page catching up through a gap', () => {
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  it('delivers every byte once and in order although the page stopped reading', async () => {
+  /** Floods one stream while the page's socket is paused, then lets it catch up; returns what it showed. */
+  async function floodThroughGap(logCapBytes?: number) {
     dir = mkdtempSync(join(tmpdir(), 'web-host-gaps-'));
-    const stepLogs = createStepLogs(dir);
+    const stepLogs = createStepLogs(dir, logCapBytes);
     const listeners = new Set<(event: LabEvent) => void>();
     const coalescer = createLogCoalescer((event) => listeners.forEach((l) => l(event)), 4);
     const unused = (): never => {
@@ -143,8 +179,9 @@ describe('web host and page catching up through a gap', () => {
       createSocket: (url) => {
         raw = new WebSocket(url);
         raw.on('message', (data) => {
-          const frame = JSON.parse(String(data)) as { event?: LabEvent; gap?: unknown };
+          const frame = JSON.parse(String(data)) as { event?: LabEvent; gap?: unknown; lost?: unknown };
           if (frame.gap) wire.push('gap');
+          else if (frame.lost) wire.push('lost');
           else if (frame.event?.type === 'log') wire.push('log');
         });
         const send = raw.send.bind(raw);
@@ -194,10 +231,20 @@ describe('web host and page catching up through a gap', () => {
       await new Promise((resolve) => setTimeout(resolve, 3));
     }
     coalescer.flush();
-    for (let waited = 0; shown.length < written.length && waited < 20_000; waited += 20) await new Promise((resolve) => setTimeout(resolve, 20));
+    // Done when the page has as much as was written, or stops changing (a hole after rotation).
+    for (let waited = 0, last = -1, still = 0; shown.length < written.length && still < 25 && waited < 20_000; waited += 20) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      still = shown.length === last ? still + 1 : 0;
+      last = shown.length;
+    }
+    return { shown, written, wire };
+  }
 
+  it('delivers every byte once and in order although the page stopped reading', async () => {
+    const { shown, written, wire } = await floodThroughGap();
     expect(wire).toContain('gap');
     expect(wire).toContain('resume');
+    expect(wire).not.toContain('lost');
     // After a gap and until the page resumes, the host sends no log frames (there is one stream).
     let open = false;
     for (const kind of wire) {
@@ -207,5 +254,28 @@ describe('web host and page catching up through a gap', () => {
     }
     expect(Buffer.from(shown).equals(Buffer.from(written))).toBe(true);
     expect(shown.length).toBeGreaterThan(4 * 1024 * 1024);
+  }, 30_000);
+
+  it('shows a hole with a note, never misplaced text, when the log rotates under a gap', async () => {
+    // A 1 MB cap rotates the log many times during the flood, dropping its oldest part each time.
+    const { shown, written, wire } = await floodThroughGap(1024 * 1024);
+    expect(wire).toContain('gap');
+    const expected = new Map(written.split('\n').map((line) => [line.split(' ')[1], line]));
+    let previous = -1;
+    let holes = 0;
+    // The page's notes are cyan: a note's colour reset starts the line after it.
+    for (const line of shown.replaceAll('\x1b[0m', '').split('\n').filter(Boolean)) {
+      if (line.startsWith('\x1b[36m──')) {
+        holes++;
+        continue;
+      }
+      // Every line shown is a whole line that was written, each once, in the order written.
+      const number = Number(line.split(' ')[1]);
+      expect(line).toBe(expected.get(String(number)));
+      expect(number).toBeGreaterThan(previous);
+      previous = number;
+    }
+    expect(holes > 0).toBe(wire.includes('lost'));
+    expect(previous).toBeGreaterThan(100_000);
   }, 30_000);
 });

@@ -15,6 +15,13 @@
  * backend whose `readLog` reads the log as it is when called (the engine's does); an answer that
  * arrives after later output was withheld, or no answer at all (a stream without a log), makes
  * the stream fall back to plain live events for this socket, which is never wrong, only unbounded.
+ *
+ * The log keeps a size cap by rotation, which drops its oldest part and moves every offset down.
+ * Offsets taken before a rotation then point past the bytes they meant, so the page checks each
+ * page it reads against the text it already has and stops where they disagree. When it cannot
+ * get further (its resume is short of the withheld output while the log is now smaller than
+ * that output's end, or it asks for the same byte twice), the stream goes live again after a
+ * lost frame, which the page shows as a note: a visible hole instead of misplaced text.
  */
 import type { LabEvent } from '../../api/contract';
 
@@ -27,6 +34,8 @@ export interface LogGapHooks {
   logSize(stream: string): Promise<number>;
   sendEvent(event: LogEvent): void;
   sendGap(stream: string, from: number): void;
+  /** Output between the page's last resume point and the next live event is not coming. */
+  sendLost(stream: string): void;
 }
 
 export interface LogGaps {
@@ -53,7 +62,10 @@ interface InGap {
   kind: 'gap';
   /** Byte offset in the log just after the last withheld event. */
   next: number;
+  /** The offset of the page's last resume that was answered with another gap. */
+  lastAsked?: number;
 }
+
 
 export function utf8Length(text: string): number {
   return Buffer.byteLength(text, 'utf8');
@@ -139,7 +151,25 @@ export function createLogGaps(hooks: LogGapHooks): LogGaps {
       const state = states.get(stream);
       if (state?.kind !== 'gap') return;
       if (at < state.next) {
-        hooks.sendGap(stream, at);
+        let size: Promise<number>;
+        try {
+          size = Promise.resolve(hooks.logSize(stream));
+        } catch (error) {
+          size = Promise.reject(error);
+        }
+        const giveUp = () => {
+          if (states.get(stream) !== state) return;
+          states.delete(stream);
+          withheld.delete(stream);
+          hooks.sendLost(stream);
+        };
+        size.then((logSize) => {
+          if (states.get(stream) !== state) return;
+          // Without rotation the log always holds everything withheld: it is never shorter.
+          if (logSize < state.next || state.lastAsked === at) return giveUp();
+          state.lastAsked = at;
+          hooks.sendGap(stream, at);
+        }, giveUp);
         return;
       }
       states.delete(stream);

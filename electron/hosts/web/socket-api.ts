@@ -7,7 +7,7 @@
 import type { RawData, WebSocket } from 'ws';
 import type { LabEvent } from '../../api/contract';
 import { dispatch, toErrorBody } from '../../api/dispatch';
-import { requestFrameSchema, resumeFrameSchema, type EventFrame, type GapFrame, type ResponseFrame } from '../../api/wire';
+import { requestFrameSchema, resumeFrameSchema, type EventFrame, type GapFrame, type LostFrame, type ResponseFrame } from '../../api/wire';
 import type { HostBackend } from '../backend';
 import { createLogGaps, type LogGaps } from './log-gaps';
 
@@ -48,7 +48,7 @@ export function createSocketApi(backend: HostBackend, options: SocketApiOptions 
   const maxBufferedBytes = options.maxBufferedBytes ?? MAX_BUFFERED_BYTES;
   const sockets = new Map<WebSocket, LogGaps>();
 
-  function send(socket: WebSocket, frame: ResponseFrame | EventFrame | GapFrame): void {
+  function send(socket: WebSocket, frame: ResponseFrame | EventFrame | GapFrame | LostFrame): void {
     if (socket.readyState !== socket.OPEN) return;
     if (socket.bufferedAmount > maxBufferedBytes) {
       // terminate() frees the buffer now; close() would queue its frame behind it.
@@ -66,6 +66,7 @@ export function createSocketApi(backend: HostBackend, options: SocketApiOptions 
       logSize: async (stream) => (await backend.readLog({ stepId: stream, offset: 0, maxBytes: 1 })).size,
       sendEvent: (event) => send(socket, { event }),
       sendGap: (stream, from) => send(socket, { gap: { stream, from } }),
+      sendLost: (stream) => send(socket, { lost: { stream } }),
     });
   }
 

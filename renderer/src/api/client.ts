@@ -14,6 +14,8 @@ export type ConnectionState = 'connecting' | 'open' | 'reconnecting';
 export interface LogGapChannel {
   /** Calls the listener for each gap; returns the unsubscribe function. */
   onGap(listener: (stream: string, from: number) => void): () => void;
+  /** Calls the listener when output of a stream between a gap and live could not be placed. */
+  onLost(listener: (stream: string) => void): () => void;
   /** Tells the host the page has read `stream`'s log up to byte `at`. */
   resume(stream: string, at: number): void;
 }

@@ -70,6 +70,7 @@ export function createWsClient(options: WsClientOptions): WsLabClient {
   const eventListeners = new Set<(event: LabEvent) => void>();
   const stateListeners = new Set<(state: ConnectionState) => void>();
   const gapListeners = new Set<(stream: string, from: number) => void>();
+  const lostListeners = new Set<(stream: string) => void>();
 
   function setState(next: ConnectionState): void {
     if (next === state) return;
@@ -129,13 +130,17 @@ export function createWsClient(options: WsClientOptions): WsLabClient {
       return;
     }
     if (!frame || typeof frame !== 'object') return;
-    const f = frame as { id?: unknown; result?: unknown; error?: ApiErrorBody; event?: LabEvent; gap?: { stream?: unknown; from?: unknown } };
+    const f = frame as { id?: unknown; result?: unknown; error?: ApiErrorBody; event?: LabEvent; gap?: { stream?: unknown; from?: unknown }; lost?: { stream?: unknown } };
     if (f.event && typeof f.event === 'object') {
       for (const listener of eventListeners) listener(f.event);
       return;
     }
     if (f.gap && typeof f.gap.stream === 'string' && typeof f.gap.from === 'number') {
       for (const listener of gapListeners) listener(f.gap.stream, f.gap.from);
+      return;
+    }
+    if (f.lost && typeof f.lost.stream === 'string') {
+      for (const listener of lostListeners) listener(f.lost.stream);
       return;
     }
     if (typeof f.id !== 'number') return;
@@ -169,6 +174,10 @@ export function createWsClient(options: WsClientOptions): WsLabClient {
     onGap(listener) {
       gapListeners.add(listener);
       return () => gapListeners.delete(listener);
+    },
+    onLost(listener) {
+      lostListeners.add(listener);
+      return () => lostListeners.delete(listener);
     },
     resume(stream, at) {
       // A gap belongs to one socket: after a reconnect the host has forgotten it, so there is

@@ -52,14 +52,14 @@ describe('readGap', () => {
     const text = lines(0, 400).replace(/of/g, 'of ✓🙂é');
     const reads: number[] = [];
     const { read, bytes } = logOf(text, reads);
-    const from = utf8Length(lines(0, 100).replace(/of/g, 'of ✓🙂é'));
+    const shown = lines(0, 100).replace(/of/g, 'of ✓🙂é');
     const pages: string[] = [];
-    const result = await readGap(read, 'flood', from, (page) => pages.push(page), 1000);
+    const result = await readGap(read, 'flood', utf8Length(shown), (page) => pages.push(page), shown, 1000);
     expect(pages.length).toBeGreaterThan(5);
-    expect(pages.join('')).toBe(text.slice(lines(0, 100).replace(/of/g, 'of ✓🙂é').length));
+    // Nothing handed on twice, nothing skipped: what was shown plus the pages is the log.
+    expect(shown + pages.join('')).toBe(text);
     expect(result).toEqual({ at: bytes.length, lost: false });
-    // Each read starts where the previous page ended: nothing read twice, nothing skipped.
-    expect(reads.slice(1)).toEqual(reads.slice(1).map((_, i) => reads[i]! + utf8Length(pages[i]!)));
+    expect(reads.every((offset, i) => i === 0 || offset > reads[i - 1]!)).toBe(true);
   });
 
   it('says so when the log no longer holds the start of the gap', async () => {
@@ -68,5 +68,37 @@ describe('readGap', () => {
     const result = await readGap(read, 'flood', 1_000_000, (page) => pages.push(page));
     expect(result.lost).toBe(true);
     expect(pages).toEqual([]);
+  });
+});
+
+describe('readGap against a log that rotated', () => {
+  it('stops where the log no longer lines up with what is shown, handing on nothing misplaced', async () => {
+    const before = lines(0, 100);
+    const after = lines(100, 300);
+    // Rotation dropped the first 1,000 bytes: every offset now points 1,000 bytes further on.
+    const rotated = new TextEncoder().encode((before + after).slice(1000));
+    const read: ReadLog = async ({ offset, maxBytes }) => {
+      const start = Math.min(offset, rotated.length);
+      const end = Math.min(rotated.length, start + maxBytes);
+      return { text: new TextDecoder().decode(rotated.subarray(start, end)), offset: start, size: rotated.length, truncated: end < rotated.length };
+    };
+    const pages: string[] = [];
+    const result = await readGap(read, 'flood', utf8Length(before), (page) => pages.push(page), before);
+    expect(result).toEqual({ at: utf8Length(before), lost: true });
+    expect(pages).toEqual([]);
+  });
+
+  it('checks against the end of what is shown and continues when it lines up', async () => {
+    const text = lines(0, 300);
+    const bytes = new TextEncoder().encode(text);
+    const read: ReadLog = async ({ offset, maxBytes }) => {
+      const end = Math.min(bytes.length, offset + maxBytes);
+      return { text: new TextDecoder().decode(bytes.subarray(offset, end)), offset, size: bytes.length, truncated: end < bytes.length };
+    };
+    const pages: string[] = [];
+    const shown = lines(0, 100);
+    const result = await readGap(read, 'flood', utf8Length(shown), (page) => pages.push(page), shown, 2000);
+    expect(result).toEqual({ at: bytes.length, lost: false });
+    expect(shown + pages.join('')).toBe(text);
   });
 });

@@ -44,11 +44,9 @@ export type ReadLog = (params: { stepId: string; offset: number; maxBytes: numbe
 export interface GapRead {
   /** Byte offset just after the last byte handed on: where live output must continue. */
   at: number;
-  /** True when the log no longer held some of the gap (it was rotated past its size cap). */
+  /** True when the log stopped lining up with what is shown (it rotated): `at` is where that was. */
   lost: boolean;
 }
-
-export const GAP_LOST_NOTE = '── some output was rotated out of the step\'s log before it could be shown here ──\n';
 
 /** UTF-8 length of `text`, which the log's offsets count in, without allocating the bytes. */
 export function utf8Length(text: string): number {
@@ -66,19 +64,46 @@ export function utf8Length(text: string): number {
   return bytes;
 }
 
+export const GAP_LOST_NOTE = "── some output could not be placed here after the step's log rotated; the log file has it ──\n";
+
+/** How much of the text already shown each read re-reads, to check the log still lines up. */
+export const OVERLAP_CHARS = 256;
+
 /**
  * Reads `stream`'s log from byte `from` to the end it has at the last read, handing each page's
  * text to `append` in order; the caller then resumes live output at the returned offset.
+ *
+ * `shown` ends with the text the page already has up to `from` (any length; its last
+ * OVERLAP_CHARS are used). Each read starts that much earlier and must repeat it: if the log
+ * rotated meanwhile, offsets have moved and the read would otherwise show text from elsewhere.
+ * On a mismatch it stops at the last byte it could place and reports `lost`.
  */
-export async function readGap(read: ReadLog, stream: string, from: number, append: (text: string) => void, pageBytes = GAP_PAGE_BYTES): Promise<GapRead> {
+export async function readGap(read: ReadLog, stream: string, from: number, append: (text: string) => void, shown = '', pageBytes = GAP_PAGE_BYTES): Promise<GapRead> {
   let at = from;
-  let lost = false;
+  let overlap = keepTail('', shown);
   for (;;) {
-    const page = await read({ stepId: stream, offset: at, maxBytes: pageBytes });
-    // The log answers from another offset only when `at` is no longer in it.
-    if (page.offset !== at) lost = true;
-    if (page.text) append(page.text);
-    at = page.offset + utf8Length(page.text);
-    if (!page.truncated) return { at, lost };
+    let overlapBytes = utf8Length(overlap);
+    if (overlapBytes > at) {
+      // Text shown before the log began (a note of the page's own): nothing to check against.
+      overlap = '';
+      overlapBytes = 0;
+    }
+    const start = at - overlapBytes;
+    const page = await read({ stepId: stream, offset: start, maxBytes: pageBytes + overlapBytes });
+    if (page.offset !== start || !page.text.startsWith(overlap)) return { at, lost: true };
+    const text = page.text.slice(overlap.length);
+    if (text) append(text);
+    at += utf8Length(text);
+    overlap = keepTail(overlap, text);
+    if (!page.truncated) return { at, lost: false };
   }
+}
+
+/** The last OVERLAP_CHARS of `tail + text`: what a stream needs to remember for readGap. */
+export function keepTail(tail: string, text: string): string {
+  const joined = text.length >= OVERLAP_CHARS ? text : tail + text;
+  let start = Math.max(0, joined.length - OVERLAP_CHARS);
+  const code = joined.charCodeAt(start);
+  if (start > 0 && code >= 0xdc00 && code <= 0xdfff) start++;
+  return joined.slice(start);
 }
