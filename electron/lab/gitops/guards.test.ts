@@ -55,6 +55,22 @@ describe('schema guard', () => {
     expect((await guard({ 'r.yaml': provider('sometimes') })).lines).toEqual(['r.yaml: HelmRelease/r: spec.driftDetection.mode: must be one of "enabled", "warn", "disabled"']);
   });
 
+  it('judges every GKE Cluster by its own fields, whatever was checked before', async () => {
+    const cluster = (name: string, forProvider: string) =>
+      `apiVersion: container.gcp.upbound.io/v1beta2\nkind: Cluster\nmetadata:\n  name: ${name}\nspec:\n  forProvider:\n    location: europe-west9-a\n${forProvider}`;
+    const result = await guard({
+      'a.yaml': cluster('a', '    deletionProtection: false\n'),
+      'b.yaml': cluster('b', '    deletionProtection: "no"\n'),
+      'c.yaml': cluster('c', '    deletionProtectio: false\n'),
+      'd.yaml': cluster('d', '    deletionProtection: false\n    initialNodeCount: many\n'),
+    });
+    expect(result.lines).toEqual([
+      'b.yaml: Cluster/b: spec.forProvider.deletionProtection: must be boolean',
+      'c.yaml: Cluster/c: spec.forProvider.deletionProtectio: unknown field (not in the CRD schema)',
+      'd.yaml: Cluster/d: spec.forProvider.initialNodeCount: must be number',
+    ]);
+  });
+
   it('gives built-in kinds a light structural check', async () => {
     const result = await guard({
       'ns.yaml': 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: demo\n  labels:\n    enabled: true\n',
