@@ -36,6 +36,8 @@ interface Scenario {
   stepIds: string[];
   readyTimeoutMs: number;
   reported: ResourceStatus[];
+  /** Run just before a step's own run: how a test makes something happen mid-step. */
+  beforeRun?: Record<string, () => Promise<void>>;
 }
 
 function scenario(name: string, stepIds: string[], options: { k3dName: string; repository: string; readyTimeoutMs?: number }): Scenario {
@@ -52,7 +54,11 @@ function scenario(name: string, stepIds: string[], options: { k3dName: string; r
 function stepsOf(s: Scenario): StepDefinition[] {
   return labSteps({ env, readyTimeoutMs: s.readyTimeoutMs, reportResource: (status) => s.reported.push(status) })
     .filter((step) => s.stepIds.includes(step.id))
-    .map((step) => ({ ...step, dependsOn: step.dependsOn.filter((d) => s.stepIds.includes(d)) }));
+    .map((step) => {
+      const before = s.beforeRun?.[step.id];
+      const run: StepDefinition['run'] = before ? async (ctx) => (await before(), step.run(ctx)) : step.run;
+      return { ...step, run, dependsOn: step.dependsOn.filter((d) => s.stepIds.includes(d)) };
+    });
 }
 
 async function labUp(s: Scenario): Promise<{ code: number; out: string; err: string }> {
@@ -152,10 +158,9 @@ describe('lab up with an injected fault, then again once it is cleared', () => {
     expect(lines(rerun, /k3d cluster create/)).toEqual(['k3d cluster create busy --wait']);
   }, 60_000);
 
-  // One person's lab on the cluster `gitops`: Flux first (slow network), then the scaffold and
-  // Sealed Secrets (Helm releases that never get Ready), in the same data folder.
   const FLUX = ['docker', 'github-access', 'k3d-cluster', 'flux-preflight', 'flux-bootstrap'];
   const SEALED = [...FLUX, 'clone', 'scaffold', 'sealed-secrets'];
+  /** One person's lab on the cluster `gitops`: Flux first (slow network), then the scaffold and Sealed Secrets (controller crash). */
   let gitops: Scenario;
 
   it('slow-network: every call is slower, lab up still finishes, each thing is created once and nothing is retried', async () => {
@@ -179,11 +184,42 @@ describe('lab up with an injected fault, then again once it is cleared', () => {
     expect(lines(rerun, /cluster create|bootstrap/)).toEqual([]);
   }, 120_000);
 
-  it('helmrelease-never-ready: stops at sealed-secrets naming the HelmRelease, Helm\'s error and flux logs; the rerun installs it without repeating the scaffold', async () => {
-    gitops = { ...gitops, stepIds: SEALED, readyTimeoutMs: 15_000 };
-    await t.control('/faults', { enable: ['helmrelease-never-ready'] });
+  it('controller-crash: Flux\'s controllers crash as the scaffold is pushed; the steps wait them out and lab up finishes without redoing anything', async () => {
+    const logs = `${t.world.kube.get('k3d-gitops')!.url}/api/v1/namespaces/flux-system/services/kustomize-controller/proxy/logs`;
+    expect((await fetch(logs)).status).toBe(200);
+    let crashed = false;
+    const crashControllers = async (): Promise<void> => {
+      await t.control('/faults', { enable: ['controller-crash'] });
+      // Running controllers whose service loses its endpoints: the crash, seen before the step goes on.
+      for (let i = 0; i < 500 && !crashed; i++) {
+        crashed = (await fetch(logs)).status === 503;
+        if (!crashed) await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+    };
+    gitops = { ...gitops, stepIds: SEALED, beforeRun: { clone: crashControllers } };
     const before = (await journal(gitops)).length;
-    const failed = await labUp(gitops);
+    const run = await labUp(gitops);
+    expect(run.code, run.err).toBe(0);
+    expect(crashed).toBe(true);
+    shown.set('controller-crash', `${run.out.split('\n').filter((l) => /steps are done/.test(l)).join('\n')}\n`);
+    const firstRun = (await journal(gitops)).slice(before);
+    expect(lines(firstRun, /cluster create|bootstrap github/)).toEqual([]);
+    expect(lines(firstRun, /git clone/)).toHaveLength(1);
+    expect(gitops.reported.filter((r) => r.name === 'sealed-secrets').at(-1)).toMatchObject({ kind: 'HelmRelease', ready: true });
+
+    await t.control('/faults', { disable: ['controller-crash'] });
+    const again = await labUp(gitops);
+    expect(again.code, again.err).toBe(0);
+    const rerun = (await journal(gitops)).slice(before + firstRun.length);
+    expect(lines(rerun, /cluster create|bootstrap github|git clone| push |helmrelease/)).toEqual([]);
+  }, 120_000);
+
+  it('helmrelease-never-ready: stops at sealed-secrets naming the HelmRelease, Helm\'s error and flux logs; the rerun installs it without repeating done steps', async () => {
+    // The person whose cluster `busy` was created after the port was freed goes on with Flux.
+    const s = { ...scenario('port-in-use', SEALED, { k3dName: 'busy', repository: 'devflux-busy' }), readyTimeoutMs: 15_000 };
+    await t.control('/faults', { enable: ['helmrelease-never-ready'] });
+    const before = (await journal(s)).length;
+    const failed = await labUp(s);
     shown.set('helmrelease-never-ready', failed.err);
     expect(failed.code, failed.err).toBe(1);
     expect(failed.err).toContain(
@@ -193,18 +229,22 @@ describe('lab up with an injected fault, then again once it is cleared', () => {
     expect(failed.err).toContain('context deadline exceeded (Failed to install after 1 attempt(s))');
     expect(failed.err).toContain('hint: see what Helm did: flux logs --kind=HelmRelease --name=sealed-secrets -n kube-system');
     expect(failed.err).toContain('flux reconcile helmrelease sealed-secrets -n kube-system --force');
-    const firstRun = (await journal(gitops)).slice(before);
-    expect(lines(firstRun, /cluster create|bootstrap github/)).toEqual([]);
-    expect(lines(firstRun, / push /)).toHaveLength(1);
+    const firstRun = (await journal(s)).slice(before);
+    // The cluster came from the port-in-use scenario: found, not created again.
+    expect(lines(firstRun, /k3d cluster create/)).toEqual([]);
+    expect(lines(firstRun, /flux bootstrap github/)).toHaveLength(1);
 
     await t.control('/faults', { disable: ['helmrelease-never-ready'] });
-    const mark = (await journal(gitops)).length;
-    const again = await labUp(gitops);
+    const mark = (await journal(s)).length;
+    const again = await labUp(s);
     expect(again.code, again.err).toBe(0);
-    const rerun = (await journal(gitops)).slice(mark);
+    const rerun = (await journal(s)).slice(mark);
     expect(lines(rerun, /cluster create|bootstrap github|git clone| push /)).toEqual([]);
-    // Flux gave up on the failed install; the rerun asked it for one more.
-    expect(lines(rerun, /helmrelease/)).toEqual([`flux reconcile helmrelease sealed-secrets -n kube-system --force --context=k3d-gitops`]);
-    expect(gitops.reported.filter((r) => r.name === 'sealed-secrets').at(-1)).toMatchObject({ kind: 'HelmRelease', ready: true });
+    // Flux gave up on the failed install; the rerun asked it for one more, for every stalled
+    // release of the cluster (the scaffold's Crossplane release failed the same way).
+    const forced = lines(rerun, /helmrelease/);
+    expect(forced).toContain('flux reconcile helmrelease sealed-secrets -n kube-system --force --context=k3d-busy');
+    expect(forced.filter((l) => !l.endsWith(' --force --context=k3d-busy'))).toEqual([]);
+    expect(s.reported.filter((r) => r.name === 'sealed-secrets').at(-1)).toMatchObject({ kind: 'HelmRelease', ready: true });
   }, 120_000);
 });

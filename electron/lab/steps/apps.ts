@@ -13,6 +13,7 @@ import type { StepContext } from '../plan/step';
 import { gkeContext, kustomizationsReady, targetOf, waitKustomizations, withFluxBoard } from './crossplane';
 import { fromCatalogue, runnerOf, type StepBehaviour } from './deps';
 import { reconcileUnlessCurrent } from './push';
+import { forceStalledReleases } from './stalled-releases';
 
 export const DEV_CHAIN = ['security', 'observability', 'apps'] as const;
 const FRONTEND = { apiVersion: 'v1', kind: 'Service', namespace: 'demo', name: 'frontend-external' } as const;
@@ -88,6 +89,7 @@ export const appsStep: StepBehaviour = (info, deps) => ({
     await withFluxBoard(target, deps, async () => {
       ctx.info(`Asking Flux on ${context} to fetch the repository now; it installs Sealed Secrets, then Prometheus and Grafana, then the shop.`);
       await reconcileUnlessCurrent(ctx, deps.env, context);
+      await forceStalledReleases(ctx, deps.env, context);
       await waitKustomizations(ctx, deps, context, DEV_CHAIN, timeoutMs);
     });
     ctx.info('Waiting for Google to give the shop\'s frontend-external Service a public address.');

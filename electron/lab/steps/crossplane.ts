@@ -21,6 +21,7 @@ import { reconcileKustomization } from '../tools/flux';
 import { k3dContext } from '../tools/k3d';
 import { DEFAULT_READY_TIMEOUT_MS, fromCatalogue, k3dName, runnerOf, type StepBehaviour, type StepDeps } from './deps';
 import { reconcileUnlessCurrent } from './push';
+import { forceStalledReleases } from './stalled-releases';
 
 export const CROSSPLANE_CHAIN = ['crossplane-core', 'crossplane-provider', 'crossplane-configuration'] as const;
 
@@ -101,6 +102,7 @@ export const crossplaneStep: StepBehaviour = (info, deps) => ({
     const run = runnerOf(ctx);
     await withFluxBoard(targetOf(context, deps), deps, async () => {
       await reconcileUnlessCurrent(ctx, deps.env, context);
+      await forceStalledReleases(ctx, deps.env, context);
       ctx.info('Flux now installs Crossplane, then the GCP providers, then their configuration, each after the previous one is ready.');
       await waitKustomizations(ctx, deps, context, CROSSPLANE_CHAIN);
       await run({ argv: ['flux', 'get', 'kustomizations', `--context=${context}`] });

@@ -8,8 +8,8 @@ import { readObject } from '../kube/read';
 import { conditionState } from '../kube/status';
 import { waitForCondition } from '../kube/wait';
 import { FLUX_API } from '../gitops/versions';
-import type { StepContext } from '../plan/step';
-import { DEFAULT_READY_TIMEOUT_MS, fromCatalogue, runnerOf, type StepBehaviour } from './deps';
+import { DEFAULT_READY_TIMEOUT_MS, fromCatalogue, type StepBehaviour } from './deps';
+import { forceStalledReleases } from './stalled-releases';
 import { contextOf, reconcileUnlessCurrent } from './push';
 
 export const SEALED_SECRETS_RELEASE = { apiVersion: FLUX_API.helmRelease, kind: 'HelmRelease', namespace: 'kube-system', name: 'sealed-secrets' } as const;
@@ -27,7 +27,7 @@ export const sealedSecretsStep: StepBehaviour = (info, deps) => ({
   async run(ctx) {
     const context = contextOf(ctx.inputs);
     await reconcileUnlessCurrent(ctx, deps.env, context);
-    await retryStalledRelease(ctx, deps.env, context);
+    await forceStalledReleases(ctx, deps.env, context);
     ctx.info(`Waiting for HelmRelease kube-system/sealed-secrets to be Ready on ${context}.`);
     const ready = await waitForCondition({
       kubeconfigContext: context,
@@ -41,16 +41,3 @@ export const sealedSecretsStep: StepBehaviour = (info, deps) => ({
     return { context };
   },
 });
-
-/**
- * Flux stops retrying a release whose install failed (remediation retries default to none) and
- * marks it Stalled; a plain reconcile only repeats the failure. On a rerun, after the person
- * fixed the cause, `--force` asks helm-controller for one more install.
- */
-async function retryStalledRelease(ctx: StepContext, env: NodeJS.ProcessEnv | undefined, context: string): Promise<void> {
-  const release = await readObject({ context, ...(env ? { env } : {}) }, SEALED_SECRETS_RELEASE);
-  if (!release || conditionState(release, 'Stalled').ready !== true) return;
-  ctx.info(`HelmRelease kube-system/sealed-secrets failed before (${conditionState(release, 'Ready').message}): asking Flux to install it again.`);
-  await runnerOf(ctx)({ argv: ['flux', 'reconcile', 'helmrelease', SEALED_SECRETS_RELEASE.name, '-n', SEALED_SECRETS_RELEASE.namespace, '--force', `--context=${context}`] });
-}
-
