@@ -148,7 +148,9 @@ export const teardownCatalogue: TeardownStepInfo[] = [
     phase: TEARDOWN_PHASE,
     title: 'Delete the GitHub repository (when confirmed)',
     why: 'Your GitOps repository and its history. Deleted only when you type its full name owner/repository again (--delete-repository); it cannot be undone.',
-    dependsOn: ['down-service-account'],
+    // Optional steps may be skipped, and a skipped step counts as done: each step names every
+    // required step before it, so a failure upstream still holds it.
+    dependsOn: ['down-k3d', 'down-service-account'],
     estimateSeconds: 5,
     inputs: ['github.owner', 'github.repository'],
     removes: ['github-repository'],
@@ -166,7 +168,7 @@ export const teardownCatalogue: TeardownStepInfo[] = [
     phase: TEARDOWN_PHASE,
     title: 'Verify that nothing is left',
     why: "Asks Google and k3d themselves, not the app's own records: no GKE cluster, no load balancer, no network of the lab, no k3d cluster. Fails naming what remains.",
-    dependsOn: ['down-repository'],
+    dependsOn: ['down-k3d', 'down-service-account', 'down-repository'],
     estimateSeconds: 10,
     inputs: INPUTS_CLOUD,
     removes: [],
