@@ -13,6 +13,7 @@ import { doctorJson, formatDoctor } from '../../lab/doctor';
 import { doctorCommand } from '../../lab/doctor/command';
 import type { HostBackend } from '../backend';
 import type { WebHost, WebHostOptions } from '../web/server';
+import { down } from './down';
 import { createProgress, formatElapsed, formatPlan } from './progress';
 import { statusJson, statusTable } from './status-table';
 
@@ -23,6 +24,8 @@ export type CliEngine = HostBackend & {
   close(): Promise<void>;
   /** Resolves when no step runs and none can start (needed by `lab up`). */
   whenIdle?(): Promise<void>;
+  /** Resolves when no teardown step runs and none can start (needed by `lab down`). */
+  whenTeardownIdle?(): Promise<void>;
 };
 
 export interface CliEngineOptions {
@@ -116,6 +119,18 @@ export function buildProgram(deps: CliDeps): Command {
     .option('--yes', 'do not ask for confirmation (needed without a terminal)', false)
     .action(async (options: { config: string; yes: boolean }) => {
       await up(deps, options);
+    });
+
+  program
+    .command('down')
+    .description('tear the lab down in a safe order (shop and load balancer, GKE cluster, network, Crossplane, k3d): shows the plan and its cost per hour first; exit 0 only when gcloud and k3d list nothing of the lab')
+    .requiredOption('--config <file>', 'lab.yaml with your inputs')
+    .option('--yes', 'do not ask for confirmation (needed without a terminal)', false)
+    .option('--force', 'delete cloud resources Crossplane cannot delete directly with gcloud, then go on', false)
+    .option('--delete-service-account', "also delete Crossplane's service account and its keys", false)
+    .option('--delete-repository <owner/repo>', 'also delete the GitHub repository: type its full name to confirm')
+    .action(async (options: { config: string; yes: boolean; force: boolean; deleteServiceAccount: boolean; deleteRepository?: string }) => {
+      await down(deps, options);
     });
 
   program

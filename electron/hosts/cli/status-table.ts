@@ -20,6 +20,8 @@ export interface StatusJson {
   version: string;
   rehearsal: boolean;
   steps: Record<string, StepStatusRow>;
+  /** The teardown steps (`lab down`), in their order. */
+  teardown: Record<string, StepStatusRow>;
 }
 
 const PENDING: StepState = { status: 'pending', attempts: 0 };
@@ -28,31 +30,35 @@ export function statusJson(snapshot: Snapshot): StatusJson {
   const steps: Record<string, StepStatusRow> = {};
   for (const phase of snapshot.phases) {
     for (const step of phase.steps) {
-      const state = snapshot.steps[step.id] ?? PENDING;
-      steps[step.id] = {
-        phase: phase.id,
-        title: step.title,
-        status: state.status,
-        attempts: state.attempts,
-        ...(state.startedAt ? { startedAt: state.startedAt } : {}),
-        ...(state.endedAt ? { endedAt: state.endedAt } : {}),
-        ...(state.error ? { error: state.error.message } : {}),
-        ...(state.skipReason ? { skipReason: state.skipReason } : {}),
-        ...(state.outputs ? { outputs: state.outputs } : {}),
-      };
+      steps[step.id] = row(phase.id, step.title, snapshot.steps[step.id] ?? PENDING);
     }
   }
-  return { version: snapshot.version, rehearsal: snapshot.rehearsal, steps };
+  const teardown: Record<string, StepStatusRow> = {};
+  for (const step of snapshot.cleanup?.steps ?? []) teardown[step.id] = row(step.phase, step.title, snapshot.steps[step.id] ?? PENDING);
+  return { version: snapshot.version, rehearsal: snapshot.rehearsal, steps, teardown };
 }
 
-/** Phase headings, then one aligned line per step: id, title, status and why it failed or was skipped. */
+function row(phase: string, title: string, state: StepState): StepStatusRow {
+  return {
+    phase,
+    title,
+    status: state.status,
+    attempts: state.attempts,
+    ...(state.startedAt ? { startedAt: state.startedAt } : {}),
+    ...(state.endedAt ? { endedAt: state.endedAt } : {}),
+    ...(state.error ? { error: state.error.message } : {}),
+    ...(state.skipReason ? { skipReason: state.skipReason } : {}),
+    ...(state.outputs ? { outputs: state.outputs } : {}),
+  };
+}
+
+/** Phase headings, then one aligned line per step (the teardown's last): id, title, status and why it failed or was skipped. */
 export function statusTable(snapshot: Snapshot): string {
-  const rows = snapshot.phases.flatMap((phase) =>
-    phase.steps.map((step) => {
-      const state = snapshot.steps[step.id] ?? PENDING;
-      return { id: step.id, title: step.title, status: state.status, note: state.error?.message ?? state.skipReason ?? '' };
-    }),
-  );
+  const teardownSteps = snapshot.cleanup?.steps ?? [];
+  const rows = [...snapshot.phases.flatMap((phase) => phase.steps), ...teardownSteps].map((step) => {
+    const state = snapshot.steps[step.id] ?? PENDING;
+    return { id: step.id, title: step.title, status: state.status, note: state.error?.message ?? state.skipReason ?? '' };
+  });
   const idWidth = Math.max(4, ...rows.map((r) => r.id.length));
   const titleWidth = Math.max(5, ...rows.map((r) => r.title.length));
   const line = (id: string, title: string, status: string, note: string) =>
@@ -64,6 +70,13 @@ export function statusTable(snapshot: Snapshot): string {
   for (const phase of snapshot.phases) {
     out.push(phase.title);
     for (const step of phase.steps) {
+      const row = rows.find((r) => r.id === step.id)!;
+      out.push(line(row.id, row.title, row.status, firstLine(row.note)));
+    }
+  }
+  if (teardownSteps.length > 0) {
+    out.push('Teardown (lab down)');
+    for (const step of teardownSteps) {
       const row = rows.find((r) => r.id === step.id)!;
       out.push(line(row.id, row.title, row.status, firstLine(row.note)));
     }
