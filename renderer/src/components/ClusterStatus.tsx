@@ -27,8 +27,9 @@ export function ClusterStatus() {
   const selectId = useId();
   const groups = groupByCluster(resources ?? []);
   const clusters = [...groups.keys()];
-  const billable = (resources ?? []).some((r) => !r.deleted && r.costPerHour !== undefined);
-  const now = useNow(billable, 10_000);
+  // Ages and costs in the table keep counting: the session's watches keep these rows for hours.
+  const timed = (resources ?? []).some((r) => !r.deleted && !isGraphKind(r.kind) && (r.costPerHour !== undefined || r.createdAt !== undefined));
+  const now = useNow(timed, 10_000);
   if (clusters.length === 0) return null;
   const cluster = chosen && groups.has(chosen) ? chosen : clusters[0]!;
   const all = groups.get(cluster) ?? [];
