@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { WebSocket, WebSocketServer } from 'ws';
 import type { LabEvent } from '../../electron/api/contract';
 import type { HostBackend } from '../../electron/hosts/backend';
-import { createLogGaps, type LogEvent } from '../../electron/hosts/web/log-gaps';
+import { createLogGaps, QUIET_MS, type LogEvent } from '../../electron/hosts/web/log-gaps';
 import { createSocketApi, type SocketApi } from '../../electron/hosts/web/socket-api';
 import { createLogCoalescer } from '../../electron/lab/events/coalescer';
 import { createStepLogs } from '../../electron/lab/events/log-files';
@@ -69,17 +69,62 @@ describe('log gaps for a page that falls behind', () => {
     expect(gaps.withheld.size).toBe(0);
   });
 
-  it('goes live after a lost frame when the log rotated under the gap, instead of sending misplaced offsets', async () => {
+  it("moves the page's place down by the shift when the log rotated under the gap", async () => {
     let size = 100;
     const { gaps, sent, setBehind } = scriptedGaps(async () => size);
     setBehind(true);
     gaps.onLog(log('x'.repeat(100)));
     await settle();
     gaps.onLog(log('y'.repeat(50)));
-    // Rotation dropped the oldest 120 bytes: the log is now shorter than what was withheld.
+    // Rotation dropped the oldest 120 bytes: the log (150 bytes written, 30 left) is shorter
+    // than what was withheld, so the page's offset 140 is now 20.
     size = 30;
+    gaps.onResume('flood', 140);
+    await settle();
+    expect(sent).toHaveLength(1);
+    // The next burst measures the shift: the log ends where it ends (30 + 10 bytes).
+    size = 40;
+    gaps.onLog(log('z'.repeat(10)));
+    await settle();
+    expect(sent.at(-1)).toEqual({ gap: { stream: 'flood', from: 20 } });
+    // From here on the gap counts in the new offsets: the page is at the log's end, 40.
     setBehind(false);
     gaps.onResume('flood', 40);
+    gaps.onLog(log('live'));
+    expect(sent.at(-1)).toEqual({ event: log('live') });
+    gaps.close();
+  });
+
+  it('measures the shift once the stream is quiet when no more output comes', async () => {
+    vi.useFakeTimers();
+    try {
+      let size = 100;
+      const { gaps, sent, setBehind } = scriptedGaps(async () => size);
+      setBehind(true);
+      gaps.onLog(log('x'.repeat(100)));
+      await vi.advanceTimersByTimeAsync(0);
+      size = 60;
+      gaps.onResume('flood', 90);
+      await vi.advanceTimersByTimeAsync(QUIET_MS + 10);
+      expect(sent.at(-1)).toEqual({ gap: { stream: 'flood', from: 50 } });
+      gaps.close();
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it("goes live after a lost frame when the page's place was rotated out of the log", async () => {
+    let size = 100;
+    const { gaps, sent, setBehind } = scriptedGaps(async () => size);
+    setBehind(true);
+    gaps.onLog(log('x'.repeat(100)));
+    await settle();
+    size = 10;
+    gaps.onResume('flood', 40);
+    await settle();
+    setBehind(false);
+    size = 15;
+    gaps.onLog(log('y'.repeat(5)));
     await settle();
     gaps.onLog(log('live'));
     expect(sent.slice(1)).toEqual([{ lost: { stream: 'flood' } }, { event: log('live') }]);

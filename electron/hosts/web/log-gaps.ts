@@ -18,10 +18,12 @@
  *
  * The log keeps a size cap by rotation, which drops its oldest part and moves every offset down.
  * Offsets taken before a rotation then point past the bytes they meant, so the page checks each
- * page it reads against the text it already has and stops where they disagree. When it cannot
- * get further (its resume is short of the withheld output while the log is now smaller than
- * that output's end, or it asks for the same byte twice), the stream goes live again after a
- * lost frame, which the page shows as a note: a visible hole instead of misplaced text.
+ * page it reads against the text it already has and stops where they disagree. Its resume is
+ * then short of the withheld output while the log is smaller than that output's end: the host
+ * measures the shift at the next burst (or, with no more output, once the stream is quiet) and
+ * sends a new gap at the page's place moved down by it. Where that place was dropped from the
+ * log, or the page asks for the same byte twice, the stream goes live again after a lost frame,
+ * which the page shows as a note: a visible hole instead of misplaced text.
  */
 import type { LabEvent } from '../../api/contract';
 
@@ -45,7 +47,12 @@ export interface LogGaps {
   onResume(stream: string, at: number): void;
   /** Streams currently withheld (for tests and diagnostics). */
   readonly withheld: ReadonlySet<string>;
+  /** Stops the timers of a socket that went away. */
+  close(): void;
 }
+
+/** How long a stream must stay silent before the log's size counts as final (coalescer windows are ~16 ms). */
+export const QUIET_MS = 1_000;
 
 interface Opening {
   kind: 'opening';
@@ -64,6 +71,20 @@ interface InGap {
   next: number;
   /** The offset of the page's last resume that was answered with another gap. */
   lastAsked?: number;
+  /** Set while the shift of a rotation under this gap is being measured. */
+  realign?: Realign;
+}
+
+interface Realign {
+  /** Where the page stopped, in the offsets from before the rotation. */
+  at: number;
+  /** True once a burst's size was asked for. */
+  measuring: boolean;
+  /** `next` when the measured burst ended. */
+  burstEnd?: number;
+  /** An event arrived after the measured burst, before its size. */
+  late: boolean;
+  timer: ReturnType<typeof setTimeout>;
 }
 
 
@@ -83,6 +104,70 @@ export function createLogGaps(hooks: LogGapHooks): LogGaps {
   /** Streams whose log could not be placed; they stay live for this socket. */
   const unplaceable = new Set<string>();
   const withheld = new Set<string>();
+
+  const timers = new Set<ReturnType<typeof setTimeout>>();
+
+  function sizeNow(stream: string): Promise<number> {
+    try {
+      return Promise.resolve(hooks.logSize(stream));
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  function giveUp(stream: string, state: InGap): void {
+    if (states.get(stream) !== state) return;
+    if (state.realign) stopTimer(state.realign.timer);
+    states.delete(stream);
+    withheld.delete(stream);
+    hooks.sendLost(stream);
+  }
+
+  function stopTimer(timer: ReturnType<typeof setTimeout>): void {
+    clearTimeout(timer);
+    timers.delete(timer);
+  }
+
+  function startRealign(stream: string, state: InGap, at: number): void {
+    const timer = setTimeout(() => {
+      timers.delete(timer);
+      if (state.realign !== realign || realign.measuring) return;
+      // No output for a while: nothing waits in the coalescer, so the log lacks exactly the shift.
+      sizeNow(stream).then(
+        (logSize) => finishRealign(stream, state, realign, state.next - logSize),
+        () => giveUp(stream, state),
+      );
+    }, QUIET_MS);
+    timer.unref?.();
+    timers.add(timer);
+    const realign: Realign = { at, measuring: false, late: false, timer };
+    state.realign = realign;
+  }
+
+  /** At the first withheld event after a rotation: the log ends where this burst ends. */
+  function measureRealign(stream: string, state: InGap, realign: Realign): void {
+    realign.measuring = true;
+    queueMicrotask(() => (realign.burstEnd = state.next));
+    sizeNow(stream).then(
+      (logSize) => {
+        if (realign.late) return giveUp(stream, state);
+        finishRealign(stream, state, realign, (realign.burstEnd ?? state.next) - logSize);
+      },
+      () => giveUp(stream, state),
+    );
+  }
+
+  function finishRealign(stream: string, state: InGap, realign: Realign, shift: number): void {
+    if (states.get(stream) !== state || state.realign !== realign) return;
+    stopTimer(realign.timer);
+    state.realign = undefined;
+    state.next -= shift;
+    const at = realign.at - shift;
+    // The page's place was itself rotated out of the log: that part is gone.
+    if (shift < 0 || at < 0) return giveUp(stream, state);
+    state.lastAsked = undefined;
+    hooks.sendGap(stream, at);
+  }
 
   function fallBack(stream: string, opening: Opening): void {
     states.delete(stream);
@@ -142,6 +227,9 @@ export function createLogGaps(hooks: LogGapHooks): LogGaps {
       }
       if (state?.kind === 'gap') {
         state.next += utf8Length(event.data);
+        const realign = state.realign;
+        if (realign && !realign.measuring) measureRealign(event.stream, state, realign);
+        else if (realign && realign.burstEnd !== undefined) realign.late = true;
         return;
       }
       if (!unplaceable.has(event.stream) && hooks.isBehind()) return open(event);
@@ -150,31 +238,28 @@ export function createLogGaps(hooks: LogGapHooks): LogGaps {
     onResume(stream, at) {
       const state = states.get(stream);
       if (state?.kind !== 'gap') return;
+      if (state.realign) return;
       if (at < state.next) {
-        let size: Promise<number>;
-        try {
-          size = Promise.resolve(hooks.logSize(stream));
-        } catch (error) {
-          size = Promise.reject(error);
-        }
-        const giveUp = () => {
-          if (states.get(stream) !== state) return;
-          states.delete(stream);
-          withheld.delete(stream);
-          hooks.sendLost(stream);
-        };
-        size.then((logSize) => {
-          if (states.get(stream) !== state) return;
-          // Without rotation the log always holds everything withheld: it is never shorter.
-          if (logSize < state.next || state.lastAsked === at) return giveUp();
-          state.lastAsked = at;
-          hooks.sendGap(stream, at);
-        }, giveUp);
+        sizeNow(stream).then(
+          (logSize) => {
+            if (states.get(stream) !== state || state.realign) return;
+            // Without rotation the log always holds everything withheld: it is never shorter.
+            if (logSize < state.next) return startRealign(stream, state, at);
+            if (state.lastAsked === at) return giveUp(stream, state);
+            state.lastAsked = at;
+            hooks.sendGap(stream, at);
+          },
+          () => giveUp(stream, state),
+        );
         return;
       }
       states.delete(stream);
       withheld.delete(stream);
       if (at > state.next) skips.set(stream, at - state.next);
+    },
+    close() {
+      for (const timer of timers) clearTimeout(timer);
+      timers.clear();
     },
   };
 }

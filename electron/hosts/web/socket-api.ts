@@ -52,11 +52,16 @@ export function createSocketApi(backend: HostBackend, options: SocketApiOptions 
     if (socket.readyState !== socket.OPEN) return;
     if (socket.bufferedAmount > maxBufferedBytes) {
       // terminate() frees the buffer now; close() would queue its frame behind it.
-      sockets.delete(socket);
+      forget(socket);
       socket.terminate();
       return;
     }
     socket.send(JSON.stringify(frame));
+  }
+
+  function forget(socket: WebSocket): void {
+    sockets.get(socket)?.close();
+    sockets.delete(socket);
   }
 
   function logGapsFor(socket: WebSocket): LogGaps {
@@ -112,13 +117,16 @@ export function createSocketApi(backend: HostBackend, options: SocketApiOptions 
     attach(socket) {
       sockets.set(socket, logGapsFor(socket));
       socket.on('message', (data, isBinary) => void answer(socket, data, isBinary));
-      socket.on('close', () => sockets.delete(socket));
+      socket.on('close', () => forget(socket));
       // A protocol error (e.g. an oversized frame) closes the socket; it must not crash the host.
-      socket.on('error', () => sockets.delete(socket));
+      socket.on('error', () => forget(socket));
     },
     close() {
       unsubscribe();
-      for (const socket of sockets.keys()) socket.terminate();
+      for (const [socket, gaps] of sockets) {
+        gaps.close();
+        socket.terminate();
+      }
       sockets.clear();
     },
   };
