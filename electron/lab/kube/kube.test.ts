@@ -8,7 +8,7 @@ import { startTestWorld, type TestWorld } from '../../../test/sim/world/test-wor
 import type { KubeApiServer, KubeObject } from '../../../test/sim/kube/types';
 import { hasContext } from './config';
 import { watchFluxObjects } from './flux-objects';
-import { ConditionTimeout, waitForCondition } from './wait';
+import { ConditionTimeout, waitForCondition, waitForObject } from './wait';
 
 let t: TestWorld;
 let env: Record<string, string>;
@@ -114,6 +114,24 @@ describe('waitForCondition', () => {
 
   it('fails at once for a context the kubeconfig does not have', async () => {
     await expect(waitForCondition({ kubeconfigContext: 'k3d-nope', env, apiVersion: KS, kind: 'Kustomization', name: 'x', timeoutMs: 5000 })).rejects.toThrow('The kubeconfig has no context "k3d-nope"');
+  });
+});
+
+describe('waitForObject', () => {
+  it('resolves when the object is created after the wait began, and with one that exists already', async () => {
+    const waiting = waitForObject({ kubeconfigContext: context, env, apiVersion: 'v1', kind: 'ConfigMap', namespace: 'default', name: 'appears', timeoutMs: 20_000 });
+    // Another object of the kind does not end the wait: the result is the one waited for.
+    server.store.apply({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'other', namespace: 'default' }, data: { a: 'b' } }, 'test');
+    server.store.apply({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'appears', namespace: 'default' }, data: { a: 'b' } }, 'test');
+    expect((await waiting).metadata?.name).toBe('appears');
+    const again = await waitForObject({ kubeconfigContext: context, env, apiVersion: 'v1', kind: 'ConfigMap', namespace: 'default', name: 'appears', timeoutMs: 20_000 });
+    expect(again.metadata?.name).toBe('appears');
+  });
+
+  it('fails with the given message when the object never appears', async () => {
+    await expect(waitForObject({ kubeconfigContext: context, env, apiVersion: 'v1', kind: 'Secret', namespace: 'default', name: 'never', timeoutMs: 800, timeoutMessage: 'no Secret default/never: is its controller running?' })).rejects.toThrow(
+      'no Secret default/never: is its controller running?',
+    );
   });
 });
 

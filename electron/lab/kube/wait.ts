@@ -8,7 +8,7 @@
 import type { ResourceStatus } from '../../api/contract';
 import { readinessHint } from '../run/hints';
 import type { KubeTarget } from './config';
-import { conditionState, sameStatus, toResourceStatus } from './status';
+import { conditionState, sameStatus, toResourceStatus, type KubeObjectLike } from './status';
 import { watchObjects } from './watch';
 
 export interface WaitForConditionOptions {
@@ -107,3 +107,60 @@ export async function waitForCondition(options: WaitForConditionOptions): Promis
 /** The object as readinessHint names it. */
 const objectOf = (o: WaitForConditionOptions): { apiVersion: string; kind: string; namespace?: string; name: string } => ({ apiVersion: o.apiVersion, kind: o.kind, ...(o.namespace ? { namespace: o.namespace } : {}), name: o.name });
 
+export interface WaitForObjectOptions {
+  kubeconfigContext: string;
+  env?: NodeJS.ProcessEnv;
+  apiVersion: string;
+  kind: string;
+  namespace?: string;
+  name: string;
+  timeoutMs: number;
+  signal?: AbortSignal;
+  /** The error's text when the object has not appeared in time. */
+  timeoutMessage?: string;
+}
+
+/**
+ * Resolves with the object once it exists: already there when the watch lists, or as soon as
+ * it is added (a watch event, not a poll, so no interval is added to the wait).
+ */
+export async function waitForObject(options: WaitForObjectOptions): Promise<KubeObjectLike> {
+  const { signal } = options;
+  signal?.throwIfAborted();
+  const label = `${options.kind} ${options.namespace ? `${options.namespace}/` : ''}${options.name}`;
+  return new Promise<KubeObjectLike>((resolve, reject) => {
+    let settled = false;
+    let stopWatch: (() => void) | undefined;
+    const finish = (outcome: () => void): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+      stopWatch?.();
+      outcome();
+    };
+    const onAbort = (): void => finish(() => reject(signal?.reason ?? new Error('cancelled')));
+    signal?.addEventListener('abort', onAbort, { once: true });
+    const timer = setTimeout(
+      () => finish(() => reject(new Error(options.timeoutMessage ?? `${label} did not appear within ${Math.round(options.timeoutMs / 1000)} s`))),
+      options.timeoutMs,
+    );
+    watchObjects({
+      context: options.kubeconfigContext,
+      ...(options.env ? { env: options.env } : {}),
+      apiVersion: options.apiVersion,
+      kind: options.kind,
+      ...(options.namespace ? { namespace: options.namespace } : {}),
+      fieldSelector: `metadata.name=${options.name}`,
+      onChange(object, deleted) {
+        if (!deleted && object.metadata?.name === options.name) finish(() => resolve(object));
+      },
+    }).then(
+      (watch) => {
+        if (settled) watch.stop();
+        else stopWatch = () => watch.stop();
+      },
+      (error: unknown) => finish(() => reject(error)),
+    );
+  });
+}

@@ -7,27 +7,13 @@
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import type { KubeTarget } from '../kube/config';
-import { readObject } from '../kube/read';
+import { waitForObject } from '../kube/wait';
 import { sealedSecretPaths } from '../gitops/scaffold';
 import { seal, type SecretSource } from '../tools/kubeseal';
 import { DEFAULT_READY_TIMEOUT_MS, fromCatalogue, runnerOf, type StepBehaviour } from './deps';
 import { cloneDir, contextOf, remoteFile } from './push';
 
 export const DEMO_SECRET: SecretSource = { name: 'foobar', namespace: 'default', literals: { foo: 'bar' } };
-
-const POLL_MS = 250;
-
-/** Resolves once the object exists; rejects after `timeoutMs` or when `signal` aborts. */
-async function waitForObject(target: KubeTarget, ref: { apiVersion: string; kind: string; namespace: string; name: string }, timeoutMs: number, signal: AbortSignal): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    signal.throwIfAborted();
-    if (await readObject(target, ref)) return;
-    if (Date.now() > deadline) throw new Error(`${ref.kind} ${ref.namespace}/${ref.name} did not appear within ${Math.round(timeoutMs / 1000)} s: is the Sealed Secrets controller running? (kubectl logs -n kube-system deploy/sealed-secrets-controller)`);
-    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
-  }
-}
 
 export const testSealStep: StepBehaviour = (info, deps) => ({
   ...fromCatalogue(info),
@@ -47,8 +33,18 @@ export const testSealStep: StepBehaviour = (info, deps) => ({
     const run = runnerOf(ctx);
     await seal(run, DEMO_SECRET, context, { apply: true });
     ctx.info('Waiting for the controller to decrypt it into Secret default/foobar.');
-    const target = { context, ...(deps.env ? { env: deps.env } : {}) };
-    await waitForObject(target, { apiVersion: 'v1', kind: 'Secret', namespace: 'default', name: 'foobar' }, deps.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS, ctx.signal);
+    const timeoutMs = deps.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS;
+    await waitForObject({
+      kubeconfigContext: context,
+      ...(deps.env ? { env: deps.env } : {}),
+      apiVersion: 'v1',
+      kind: 'Secret',
+      namespace: 'default',
+      name: 'foobar',
+      timeoutMs,
+      signal: ctx.signal,
+      timeoutMessage: `Secret default/foobar did not appear within ${Math.round(timeoutMs / 1000)} s: is the Sealed Secrets controller running? (kubectl logs -n kube-system deploy/sealed-secrets-controller)`,
+    });
     ctx.info('Secret default/foobar exists: the controller decrypted it. Removing the demo SealedSecret.');
     await run({ argv: ['kubectl', 'delete', 'sealedsecret', 'foobar', '-n', 'default', '--ignore-not-found', `--context=${context}`] });
     return { secret: 'default/foobar' };
