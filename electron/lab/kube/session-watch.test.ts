@@ -103,6 +103,19 @@ describe('closing', () => {
     }
     expect(own.seen).toHaveLength(count);
   });
+
+  it('opens nothing afterwards when closed while its first requests are still in flight', async () => {
+    const before = handles();
+    const own = recorder();
+    const early = createSessionWatch({ env, report: own.report, retryDelayMs: 100 });
+    early.add(context);
+    await new Promise((resolve) => setImmediate(resolve));
+    early.close();
+    // Long enough for the lists and watches that were in flight to have answered.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    await until(() => handles().sockets <= before.sockets && handles().timers <= before.timers);
+    expect(own.seen).toEqual([]);
+  });
 });
 
 describe('session watch', () => {
