@@ -30,6 +30,7 @@ import { openLedger, type Ledger } from '../cleanup/ledger';
 import { createTeardownService, LEFTOVERS_STREAM, type TeardownService } from '../cleanup/teardown';
 import type { TeardownDeps } from '../cleanup/teardown-deps';
 import { teardownSteps, type TeardownStep } from '../cleanup/teardown-steps';
+import { followLabSession, type SessionWatch } from '../kube/session-watch';
 import { SecretMasker } from '../run/mask';
 import { exportScript, openJournal } from '../run/journal';
 import { createRunner, describeCommand } from '../run/runner';
@@ -122,6 +123,8 @@ export function createEngine(options: EngineOptions = {}): Engine {
   let loadNotice: string | undefined;
   let started: Promise<{ notices: string[] }> | undefined;
   let closed = false;
+  /** Watches of every cluster the lab knows, so the live board stays current between and after steps. */
+  let sessionWatch: SessionWatch | undefined;
 
   /** Streams whose last output did not end a line (e.g. `kubectl get -o jsonpath` prints no newline). */
   const openLines = new Set<string>();
@@ -341,6 +344,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
       started ??= (async () => {
         const sched = ready();
         const notices = loadNotice ? [loadNotice] : [];
+        sessionWatch ??= followLabSession(engine, { env, notice: (message) => info('lab', message) });
         await sched.recheck();
         await teardown!.recheckIfBegun();
         return { notices };
@@ -352,6 +356,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
     reportResource,
     async close() {
       if (closed) return;
+      sessionWatch?.close();
       const pending = [...troubleshooting.values()];
       for (const run of pending) run.controller.abort();
       if (scheduler) {
