@@ -63,8 +63,8 @@ function waitForAddress(ctx: StepContext, target: KubeTarget, timeoutMs: number)
  * Service's uid without dashes, cut to 32 characters, in the cluster's region. It outlives the
  * cluster and blocks the network's deletion if the Service is not removed first.
  */
-async function recordLoadBalancer(ctx: StepContext, target: KubeTarget): Promise<void> {
-  const uid = ((await readObject(target, FRONTEND))?.metadata as { uid?: string } | undefined)?.uid;
+function recordLoadBalancer(ctx: StepContext, service: KubeObjectLike | undefined): void {
+  const uid = (service?.metadata as { uid?: string } | undefined)?.uid;
   if (!uid || !ctx.ledger) return;
   const region = (ctx.inputs.gcp?.zone || 'europe-west9-a').replace(/-[a-z]$/, '');
   ctx.ledger.record({ kind: 'gcp-load-balancer', name: `a${uid.replace(/-/g, '')}`.slice(0, 32), project: ctx.inputs.gcp?.project, zone: region, costPerHour: FORWARDING_RULE_PER_HOUR });
@@ -77,8 +77,11 @@ export const appsStep: StepBehaviour = (info, deps) => ({
     const target = targetOf(context, deps);
     const { ready, detail } = await kustomizationsReady(target, DEV_CHAIN);
     if (!ready) return { done: false, detail };
-    const ip = ingressIp(await readObject(target, FRONTEND));
+    const service = await readObject(target, FRONTEND);
+    const ip = ingressIp(service);
     if (!ip) return { done: false, detail: `Service demo/frontend-external on ${context} has no load-balancer address yet` };
+    // Flux often gives the shop its address before this step runs: the check is where it is found.
+    recordLoadBalancer(ctx, service);
     return { done: true, detail: `The shop answers at http://${ip}`, outputs: { shopAddress: `http://${ip}` } };
   },
   async run(ctx) {
@@ -94,7 +97,7 @@ export const appsStep: StepBehaviour = (info, deps) => ({
     });
     ctx.info('Waiting for Google to give the shop\'s frontend-external Service a public address.');
     await waitForAddress(ctx, target, timeoutMs);
-    await recordLoadBalancer(ctx, target);
+    recordLoadBalancer(ctx, await readObject(target, FRONTEND));
     const ip = (await run({ argv: frontendIpArgv(context) })).stdout.trim();
     if (!ip) throw new Error(`kubectl shows no address for Service demo/frontend-external on ${context}`);
     ctx.info(`The online boutique is at http://${ip}`);
