@@ -3,7 +3,7 @@
  * and the teardown steps with their states, each selectable like a lab step so its card and its
  * output tab show what is being deleted while it happens. Arrow keys move between the steps.
  */
-import { useRef, type KeyboardEvent } from 'react';
+import { useEffect, useRef, type KeyboardEvent } from 'react';
 import type { StepState, StepView } from '../../../electron/api/contract';
 import { teardownProgress, teardownSteps } from '../lib/cleanup';
 import { errorMessage } from '../lib/errors';
@@ -20,10 +20,28 @@ export function CleanupNav() {
   const select = useLabState((s) => s.select);
   const online = useLabState((s) => s.connection === 'open');
   const setActionError = useLabState((s) => s.setActionError);
+  const showStream = useLabState((s) => s.showStream);
   const listRef = useRef<HTMLElement>(null);
   const steps = teardownSteps(snapshot);
   const running = snapshot?.cleanup?.running ?? false;
+  const runningStep = steps.find((s) => snapshot?.steps[s.id]?.status === 'running')?.id ?? null;
+  const selectedIsTeardown = steps.some((s) => s.id === selected);
   const now = useNow(running);
+
+  // A teardown that starts brings its section into view: the lab's phases above are long.
+  useEffect(() => {
+    if (running) listRef.current?.scrollIntoView({ block: 'nearest' });
+  }, [running]);
+
+  // While someone watches the teardown (a teardown step is on show), the card and the terminal
+  // follow the step that runs; someone reading a lab step is left where they are.
+  useEffect(() => {
+    if (!runningStep || !selectedIsTeardown || runningStep === selected) return;
+    select(runningStep);
+    showStream(runningStep);
+    // Only a new running step moves the view; a click on another step must stick.
+  }, [runningStep]);
+
   if (!snapshot) return null;
 
   const status = phaseStatus(steps, snapshot.steps);
