@@ -58,11 +58,12 @@ export async function kustomizationsReady(target: KubeTarget, names: readonly st
  */
 export async function withFluxBoard<T>(target: KubeTarget, deps: StepDeps, work: () => Promise<T>): Promise<T> {
   const report = deps.reportResource;
-  const board = report ? await watchFluxObjects(target, report).catch(() => undefined) : undefined;
+  // The board is for the person watching: the work does not wait for its watches to open.
+  const board = report ? watchFluxObjects(target, report).catch(() => undefined) : undefined;
   try {
     return await work();
   } finally {
-    board?.stop();
+    void board?.then((watch) => watch?.stop());
   }
 }
 
