@@ -59,7 +59,8 @@ describe('readGap', () => {
     // Nothing handed on twice, nothing skipped: what was shown plus the pages is the log.
     expect(shown + pages.join('')).toBe(text);
     expect(result).toEqual({ at: bytes.length, lost: false });
-    expect(reads.every((offset, i) => i === 0 || offset > reads[i - 1]!)).toBe(true);
+    // Pages asked for ahead that ended elsewhere (a character cut) are asked for again, not skipped.
+    expect(reads.length).toBeGreaterThan(pages.length);
   });
 
   it('says so when the log no longer holds the start of the gap', async () => {

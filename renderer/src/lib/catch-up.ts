@@ -69,34 +69,85 @@ export const GAP_LOST_NOTE = "── some output could not be placed here after 
 /** How much of the text already shown each read re-reads, to check the log still lines up. */
 export const OVERLAP_CHARS = 256;
 
+/** Reads kept in flight at once: a flood outruns one round trip at a time. */
+export const GAP_READ_DEPTH = 4;
+
+/** The most bytes OVERLAP_CHARS can take in UTF-8. */
+const MAX_OVERLAP_BYTES = OVERLAP_CHARS * 4;
+
+type LogPage = Awaited<ReturnType<ReadLog>>;
+
 /**
  * Reads `stream`'s log from byte `from` to the end it has at the last read, handing each page's
  * text to `append` in order; the caller then resumes live output at the returned offset.
  *
  * `shown` ends with the text the page already has up to `from` (any length; its last
- * OVERLAP_CHARS are used). Each read starts that much earlier and must repeat it: if the log
- * rotated meanwhile, offsets have moved and the read would otherwise show text from elsewhere.
- * On a mismatch it stops at the last byte it could place and reports `lost`.
+ * OVERLAP_CHARS are used). Each page starts a little earlier and must repeat that text: if the
+ * log rotated meanwhile, offsets have moved and the read would otherwise show text from
+ * elsewhere. On a mismatch it stops at the last byte it could place and reports `lost`.
+ *
+ * Up to `depth` pages are asked for ahead, each where the one before should end; a page that
+ * ended elsewhere (at a character boundary, or the log's end) makes it ask again from there.
  */
-export async function readGap(read: ReadLog, stream: string, from: number, append: (text: string) => void, shown = '', pageBytes = GAP_PAGE_BYTES): Promise<GapRead> {
+export async function readGap(
+  read: ReadLog,
+  stream: string,
+  from: number,
+  append: (text: string) => void,
+  shown = '',
+  pageBytes = GAP_PAGE_BYTES,
+  depth = GAP_READ_DEPTH,
+): Promise<GapRead> {
   let at = from;
-  let overlap = keepTail('', shown);
+  let tail = keepTail('', shown);
+  let nextStart = from;
+  let queue: Array<{ start: number; page: Promise<LogPage> }> = [];
+  const ask = () => {
+    const start = nextStart;
+    const lead = Math.min(start, MAX_OVERLAP_BYTES);
+    const page = read({ stepId: stream, offset: start - lead, maxBytes: pageBytes + lead });
+    // A page asked for ahead may be dropped unread; its failure must not go unhandled.
+    page.catch(() => {});
+    queue.push({ start, page });
+    nextStart = start + pageBytes;
+  };
+  while (queue.length < depth) ask();
   for (;;) {
-    let overlapBytes = utf8Length(overlap);
-    if (overlapBytes > at) {
-      // Text shown before the log began (a note of the page's own): nothing to check against.
-      overlap = '';
-      overlapBytes = 0;
+    const { start, page: pending } = queue.shift()!;
+    const page = await pending;
+    if (start !== at) {
+      queue = [];
+      nextStart = at;
+      while (queue.length < depth) ask();
+      continue;
     }
-    const start = at - overlapBytes;
-    const page = await read({ stepId: stream, offset: start, maxBytes: pageBytes + overlapBytes });
-    if (page.offset !== start || !page.text.startsWith(overlap)) return { at, lost: true };
-    const text = page.text.slice(overlap.length);
-    if (text) append(text);
-    at += utf8Length(text);
-    overlap = keepTail(overlap, text);
+    let tailBytes = utf8Length(tail);
+    if (tailBytes > at) {
+      // Text shown before the log began (a note of the page's own): nothing to check against.
+      tail = '';
+      tailBytes = 0;
+    }
+    const skip = at - tailBytes - page.offset;
+    const text = skip >= 0 ? fromByte(page.text, skip) : null;
+    if (text === null || !text.startsWith(tail)) return { at, lost: true };
+    const fresh = text.slice(tail.length);
+    if (fresh) append(fresh);
+    at += utf8Length(fresh);
+    tail = keepTail(tail, fresh);
     if (!page.truncated) return { at, lost: false };
+    while (queue.length < depth) ask();
   }
+}
+
+/** `text` from its `bytes`-th UTF-8 byte on, or null when that is inside a character or past the end. */
+function fromByte(text: string, bytes: number): string | null {
+  let counted = 0;
+  let i = 0;
+  while (counted < bytes && i < text.length) {
+    counted += utf8Length(text.slice(i, text.codePointAt(i)! > 0xffff ? i + 2 : i + 1));
+    i += text.codePointAt(i)! > 0xffff ? 2 : 1;
+  }
+  return counted === bytes ? text.slice(i) : null;
 }
 
 /** The last OVERLAP_CHARS of `tail + text`: what a stream needs to remember for readGap. */
