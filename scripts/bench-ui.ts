@@ -198,14 +198,16 @@ async function main(): Promise<void> {
       .catch(() => null);
     await engine.whenIdle();
     const status = (await engine.getSnapshot({})).steps[STEP_ID]?.status;
-    // The engine is done; the page is done when its count stops growing (or after a minute).
+    // The engine is done; the page is done when its count stops growing (or after five minutes).
     const read = () =>
       page.evaluate((id) => {
         const stats = (globalThis as unknown as { __labStats?: { lines: Record<string, number>; lastAt: Record<string, number> } }).__labStats;
         return { lines: stats?.lines[id] ?? 0, lastAt: stats?.lastAt[id] ?? 0 };
       }, STEP_ID);
     let seen = await read();
-    for (let quiet = 0, waited = 0; quiet < 5 && waited < 300; waited++) {
+    // A page catching up from the log can pause for a round trip or a rotation's realignment:
+    // done when it has every line, or after five quiet seconds.
+    for (let quiet = 0, waited = 0; seen.lines < linesSent && quiet < 25 && waited < 1500; waited++) {
       await sleep(200);
       const now = await read();
       quiet = now.lines === seen.lines ? quiet + 1 : 0;
