@@ -192,9 +192,17 @@ async function main(): Promise<void> {
     await cdp.send('Tracing.start', { categories: 'disabled-by-default-devtools.timeline', transferMode: 'ReportEvents' });
     await run.click();
     // The terminal has caught up when its last drawn rows (xterm's DOM renderer) show the marker.
+    // The page notes the time itself, so a busy benchmark process cannot delay the reading.
     const drawn = page
-      .waitForFunction(() => (globalThis as unknown as { document: { querySelector(s: string): { textContent: string | null } | null } }).document.querySelector('.xterm-rows')?.textContent?.includes('LAB-BENCH-END') ?? false, undefined, { timeout: 300_000, polling: 100 })
-      .then(() => page.evaluate(() => performance.now()))
+      .waitForFunction(
+        () => {
+          const rows = (globalThis as unknown as { document: { querySelector(s: string): { textContent: string | null } | null } }).document.querySelector('.xterm-rows');
+          return rows?.textContent?.includes('LAB-BENCH-END') ? performance.now() : false;
+        },
+        undefined,
+        { timeout: 300_000, polling: 100 },
+      )
+      .then((handle) => handle.jsonValue() as Promise<number>)
       .catch(() => null);
     await engine.whenIdle();
     const status = (await engine.getSnapshot({})).steps[STEP_ID]?.status;
