@@ -6,6 +6,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import * as k8s from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LabEvent, ResourceStatus, Snapshot } from '../../api/contract';
 import { startTestWorld, type TestWorld } from '../../../test/sim/world/test-world';
@@ -172,6 +173,38 @@ describe('session watch', () => {
     expect(r.notices[1]).toBe(`${context} answers again: the live status is current.`);
     setReady('parent', 'False', 'kustomization path not found');
     await until(() => r.has('parent', (s) => s.ready === false && s.message === 'kustomization path not found'));
+  });
+});
+
+describe('credential plugins', () => {
+  it('runs the context\'s plugin once for all its watches, not once per watch', async () => {
+    // The world's context with a user that gets its token from a plugin, as gcloud writes for GKE.
+    const calls = path.join(tmp, 'plugin-calls');
+    const plugin = path.join(tmp, 'token-plugin.sh');
+    const credential = { kind: 'ExecCredential', apiVersion: 'client.authentication.k8s.io/v1beta1', status: { token: 'sim-token', expirationTimestamp: '2099-01-01T00:00:00Z' } };
+    fs.writeFileSync(plugin, `#!/bin/sh\necho call >> '${calls}'\necho '${JSON.stringify(credential)}'\n`, { mode: 0o755 });
+    const kc = new k8s.KubeConfig();
+    kc.loadFromFile(env.KUBECONFIG!);
+    const cluster = kc.getContextObject(context)!.cluster;
+    const withPlugin = new k8s.KubeConfig();
+    withPlugin.loadFromOptions({
+      clusters: [kc.getCluster(cluster)!],
+      users: [{ name: 'plugin-user', exec: { apiVersion: 'client.authentication.k8s.io/v1beta1', command: plugin, args: [], interactiveMode: 'Never' } }],
+      contexts: [{ name: context, cluster, user: 'plugin-user' }],
+      currentContext: context,
+    });
+    const kubeconfig = path.join(tmp, 'plugin-kubeconfig');
+    fs.writeFileSync(kubeconfig, withPlugin.exportConfig());
+
+    const r = recorder();
+    const watch = createSessionWatch({ env: { ...env, KUBECONFIG: kubeconfig }, report: r.report, retryDelayMs: 100 });
+    try {
+      watch.add(context);
+      await until(() => r.has('parent'));
+      expect(fs.readFileSync(calls, 'utf8').trim().split('\n')).toEqual(['call']);
+    } finally {
+      watch.close();
+    }
   });
 });
 

@@ -11,7 +11,8 @@
  */
 import type { LabEvent, ResourceStatus, Snapshot } from '../../api/contract';
 import { k3dContext } from '../tools/k3d';
-import { hasContext, KubeContextMissing, type KubeTarget } from './config';
+import type * as k8s from '@kubernetes/client-node';
+import { hasContext, KubeContextMissing, loadKubeConfig, type KubeTarget } from './config';
 import { managedResourceStatus, sameStatus, toResourceStatus, type KubeObjectLike } from './status';
 import { watchObjects, type ObjectWatch } from './watch';
 
@@ -111,6 +112,16 @@ function watchContext(context: string, options: SessionWatchOptions, gone: () =>
   const followers = new Map<WatchedKind, KindFollower>();
   let stopped = false;
   let unreachable = false;
+  // One loaded kubeconfig for all the context's watches, its credentials fetched before they
+  // start: a credential plugin (gke-gcloud-auth-plugin) then runs once, not once per watch. It is
+  // loaded again after an error, in case k3d or gcloud rewrote the context meanwhile.
+  let loaded: Promise<k8s.KubeConfig> | undefined;
+  const kubeConfig = (): Promise<k8s.KubeConfig> =>
+    (loaded ??= (async () => {
+      const kc = loadKubeConfig(target);
+      await kc.applyToFetchOptions({});
+      return kc;
+    })());
 
   const report = (status: ResourceStatus): void => {
     const key = `${status.kind}/${status.namespace ?? ''}/${status.name}`;
@@ -126,6 +137,7 @@ function watchContext(context: string, options: SessionWatchOptions, gone: () =>
 
   function failed(error: unknown): void {
     if (stopped) return;
+    loaded = undefined;
     if (error instanceof KubeContextMissing || !contextExists()) {
       stop();
       for (const kind of kinds) forgetKind(kind.kind);
@@ -151,9 +163,12 @@ function watchContext(context: string, options: SessionWatchOptions, gone: () =>
   }
 
   function followCrd(kind: WatchedKind, follower: KindFollower): void {
-    watchObjects({
+    if (stopped) return;
+    // A kubeconfig that lost the context fails here: that is an outcome like any failed start.
+    kubeConfig().then((kc) => watchObjects({
       ...target,
       ...watchTiming,
+      kubeConfig: kc,
       apiVersion: 'apiextensions.k8s.io/v1',
       kind: 'CustomResourceDefinition',
       fieldSelector: `metadata.name=${kind.crd}`,
@@ -162,7 +177,7 @@ function watchContext(context: string, options: SessionWatchOptions, gone: () =>
       },
       onError: failed,
       onConnected: answered,
-    }).then(
+    })).then(
       (watch) => {
         if (stopped) return watch.stop();
         follower.crdFailures = 0;
@@ -192,9 +207,11 @@ function watchContext(context: string, options: SessionWatchOptions, gone: () =>
 
   function followObjects(kind: WatchedKind, follower: KindFollower, entry: NonNullable<KindFollower['objects']>): void {
     const current = () => !stopped && follower.objects === entry;
-    watchObjects({
+    if (!current()) return;
+    kubeConfig().then((kc) => watchObjects({
       ...target,
       ...watchTiming,
+      kubeConfig: kc,
       apiVersion: entry.version,
       kind: kind.kind,
       onChange: (object, deleted) => {
@@ -202,7 +219,7 @@ function watchContext(context: string, options: SessionWatchOptions, gone: () =>
       },
       onError: failed,
       onConnected: answered,
-    }).then(
+    })).then(
       (watch) => {
         if (!current()) return watch.stop();
         entry.failures = 0;

@@ -62,6 +62,12 @@ export interface ObjectWatchOptions extends KubeTarget {
   /** Omit for every namespace. */
   namespace?: string;
   fieldSelector?: string;
+  /**
+   * The context's kubeconfig, already loaded, for many watches of one cluster: client-node caches
+   * a credential plugin's token (gke-gcloud-auth-plugin) per loaded kubeconfig, so sharing one
+   * runs the plugin once rather than once per watch.
+   */
+  kubeConfig?: k8s.KubeConfig;
   onChange(object: KubeObjectLike, deleted: boolean): void;
   /** Errors the watch recovers from by restarting; for the log. */
   onError?(error: unknown): void;
@@ -80,7 +86,7 @@ export interface ObjectWatch {
 }
 
 export async function watchObjects(options: ObjectWatchOptions): Promise<ObjectWatch> {
-  const kc = loadKubeConfig(options);
+  const kc = options.kubeConfig ?? loadKubeConfig(options);
   const objects = k8s.KubernetesObjectApi.makeApiClient(kc);
   const path = await kc.makeApiClient(ObjectPaths).collection(options.apiVersion, options.kind, options.namespace);
   const firstDelay = options.restartDelayMs ?? 1000;
