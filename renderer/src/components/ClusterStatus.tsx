@@ -96,7 +96,7 @@ export function ClusterStatus() {
 function OtherResources({ resources, now }: { resources: ResourceStatus[]; now: number }) {
   return (
     <table className="resource-table">
-      <caption>Managed and cloud resources</caption>
+      <caption>Sources, Crossplane and cloud resources</caption>
       <thead>
         <tr>
           <th scope="col">Resource</th>
