@@ -41,8 +41,8 @@ export const resumeFrameSchema = z.object({
 export type ResumeFrame = z.infer<typeof resumeFrameSchema>;
 
 /**
- * Host to page: some of `stream`'s output could not be placed after a gap (the log rotated under
- * it, moving its offsets); live events go on from here and the log file has the latest part.
+ * Host to page: some of `stream`'s output will not reach the page (the log rotated under a gap
+ * and dropped it); what follows (a new gap frame or live events) goes on after the hole.
  */
 export const lostFrameSchema = z.object({ lost: z.object({ stream: z.string() }) });
 export type LostFrame = z.infer<typeof lostFrameSchema>;
