@@ -22,8 +22,9 @@
  * then short of the withheld output while the log is smaller than that output's end: the host
  * measures the shift at the next burst (or, with no more output, once the stream is quiet) and
  * sends a new gap at the page's place moved down by it. Where that place was dropped from the
- * log, or the page asks for the same byte twice, the stream goes live again after a lost frame,
- * which the page shows as a note: a visible hole instead of misplaced text.
+ * log, a lost frame (shown as a note: a visible hole instead of misplaced text) and a gap from
+ * the log's start follow; where the page asks for the same byte twice, the lost frame is followed
+ * by live output.
  */
 import type { LabEvent } from '../../api/contract';
 
@@ -162,10 +163,15 @@ export function createLogGaps(hooks: LogGapHooks): LogGaps {
     stopTimer(realign.timer);
     state.realign = undefined;
     state.next -= shift;
-    const at = realign.at - shift;
-    // The page's place was itself rotated out of the log: that part is gone.
-    if (shift < 0 || at < 0) return giveUp(stream, state);
+    if (shift < 0) return giveUp(stream, state);
     state.lastAsked = undefined;
+    const at = realign.at - shift;
+    if (at < 0) {
+      // The page's place was itself rotated out: that part is gone, the rest is still in the log.
+      hooks.sendLost(stream);
+      hooks.sendGap(stream, 0);
+      return;
+    }
     hooks.sendGap(stream, at);
   }
 
