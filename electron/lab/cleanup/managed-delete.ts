@@ -19,7 +19,9 @@ import type { StepContext } from '../plan/step';
 import { runnerOf } from '../steps/deps';
 import type { ManagedRef } from '../steps/gke-cluster';
 import { cloneDir, publish } from '../steps/push';
-import { fluxArgv } from '../tools/flux';
+import { fluxArgv, fluxResumeArgv } from '../tools/flux';
+import { readObject } from '../kube/read';
+import { kustomizationRef } from '../steps/crossplane';
 import { pull } from '../tools/git';
 import { kubectlChangeArgv } from '../tools/kubectl';
 import { customResourcesDir, k3dContextOf } from './teardown-catalogue';
@@ -43,13 +45,13 @@ export interface ManagedDeletion {
 }
 
 /** The lab's managed resources may be deleted: comment them out of Git and push. */
-export async function commentOutAndPublish(ctx: StepContext, entries: readonly string[], message: string): Promise<void> {
+export async function commentOutAndPublish(ctx: StepContext, entries: readonly string[], message: string, env?: NodeJS.ProcessEnv): Promise<void> {
   const dir = cloneDir(ctx);
   const relative = `${customResourcesDir(ctx.inputs)}/kustomization.yaml`;
   const file = path.join(dir, relative);
   if (!existsSync(file)) {
-    ctx.info(`${relative} is not in the clone ${dir}: nothing to change in Git.`);
-    return;
+    // Without the change in Git, Flux would keep the resources: waiting would only time out.
+    throw new Error(`${relative} is not in the clone ${dir}, so the deletion cannot go through Git. Check workspaceDir in lab.yaml, or run lab down --force to delete directly with gcloud.`);
   }
   const token = ctx.secret('GITHUB_TOKEN');
   // Flux's bootstraps commit to the branch too: catch up before committing on top.
@@ -64,6 +66,13 @@ export async function commentOutAndPublish(ctx: StepContext, entries: readonly s
   }
   await publish(ctx, dir, { message, paths: [relative] });
   const context = k3dContextOf(ctx.inputs);
+  const target = { context, ...(env ? { env } : {}) };
+  const custom = await readObject(target, kustomizationRef('infrastructure-custom-resources')).catch(() => undefined);
+  if ((custom?.spec as { suspend?: boolean } | undefined)?.suspend === true) {
+    // A suspended Kustomization prunes nothing: the deletion through Git needs Flux to act.
+    ctx.info('Kustomization infrastructure-custom-resources is suspended; resuming it so Flux applies the deletion.');
+    await ctx.run({ argv: fluxResumeArgv('infrastructure-custom-resources', context), okExitCodes: [0, 1], timeoutMs: 5 * 60_000 });
+  }
   ctx.info(`Asking Flux on ${context} to apply the change now: it prunes what the kustomization no longer lists.`);
   // A dependency that is not Ready makes the reconcile wait or fail; the waits below decide.
   const reconciled = await ctx.run({ argv: fluxArgv.reconcileKustomization('infrastructure-custom-resources', context), okExitCodes: [0, 1], timeoutMs: 5 * 60_000 });
@@ -215,7 +224,15 @@ export async function deleteManaged(ctx: StepContext, deps: TeardownDeps, spec: 
     await ctx.run({ argv: kubectlChangeArgv.mergePatch(resourceName(ref), ref.name, { spec: { forProvider: { deletionProtection: false } } }, target.context) });
   }
 
-  await commentOutAndPublish(ctx, spec.entries, spec.message);
+  try {
+    await commentOutAndPublish(ctx, spec.entries, spec.message, deps.env);
+  } catch (error) {
+    if (!force || ctx.signal.aborted) throw error;
+    ctx.info(`${error instanceof Error ? error.message : String(error)}`);
+    await spec.forceDelete();
+    await releaseManaged(ctx, target, (await managedPresent(target, inputs, spec.kinds)).map((p) => p.ref));
+    return;
+  }
 
   const direct = async (why: string): Promise<void> => {
     ctx.info(`${why}; --force: deleting ${spec.describe} directly with gcloud, then releasing the managed resources' finalizers.`);

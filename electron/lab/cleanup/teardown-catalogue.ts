@@ -26,7 +26,7 @@ export const gkeContextOf = (i: Partial<LabInputs>) => `gke_${project(i)}_${zone
 export const k3dContextOf = (i: Partial<LabInputs>) => `k3d-${k3d(i)}`;
 
 /** The kustomization whose entries the teardown comments out, as the tutorial's cleanup does. */
-export const customResourcesDir = (i: Partial<LabInputs>) => `infrastructure/${k3d(i)}/custom-resources/crossplane`;
+export const customResourcesDir = (i: Partial<LabInputs>) => `infrastructure/${k3dContextOf(i)}/custom-resources/crossplane`;
 
 export interface TeardownStepInfo extends StepInfo {
   /** Ledger kinds this step removes. */

@@ -31,7 +31,7 @@ import { kubectlChangeArgv } from '../tools/kubectl';
 import { deleteManaged, waitCloudGone } from './managed-delete';
 import { gkeContextOf, k3dContextOf, LAB_NETWORK, teardownCatalogue, type TeardownStepInfo } from './teardown-catalogue';
 import { timeoutOf, type TeardownDeps } from './teardown-deps';
-import { cloudRemains, k3dExists, labRules, listKind, lookAtCloud, PROVIDER_REF, projectOf, providersDown, reachableK3d } from './teardown-world';
+import { cloudRemains, k3dExists, labRules, listKind, lookAtCloud, managedPresent, PROVIDER_REF, projectOf, providersDown, reachableK3d } from './teardown-world';
 
 export interface TeardownStep extends StepDefinition {
   removes: LedgerKind[];
@@ -69,6 +69,17 @@ async function crossplaneRefusal(ctx: StepContext, deps: TeardownDeps, describe:
   const down = await providersDown(target);
   if (down.length > 0) return `${describe} exists but Crossplane's provider is not running (${down.join(', ')}): pass --force to delete it directly with gcloud (${byHand}).`;
   return undefined;
+}
+
+/**
+ * Gone at Google, but is its managed resource gone too? One left hanging on its finalizer (its
+ * provider gone) would make the control-plane steps refuse; running the step releases it.
+ */
+async function managedLeft(ctx: StepContext, deps: TeardownDeps, kinds: string[], cloudGone: string): Promise<CheckResult> {
+  const target = await reachableK3d(ctx.inputs, deps.env);
+  const left = target ? await managedPresent(target, ctx.inputs, kinds) : [];
+  if (left.length === 0) return { done: true, detail: cloudGone };
+  return { done: false, detail: `${cloudGone}, but ${left.map((m) => `${m.ref.kind} ${m.ref.name}`).join(', ')} still exist${left.length === 1 ? 's' : ''} in ${target!.context}` };
 }
 
 const apps = (deps: TeardownDeps): Behaviour => ({
@@ -126,7 +137,7 @@ const apps = (deps: TeardownDeps): Behaviour => ({
 const gke = (deps: TeardownDeps): Behaviour => ({
   async check(ctx) {
     const cluster = await findGkeCluster(runnerOf(ctx), ctx.inputs);
-    if (!cluster) return { done: true, detail: `gcloud lists no cluster ${gkeName(ctx.inputs)}` };
+    if (!cluster) return managedLeft(ctx, deps, ['Cluster', 'NodePool'], `gcloud lists no cluster ${gkeName(ctx.inputs)}`);
     const cost = cloudResources(cluster, ctx.inputs).reduce((sum, r) => sum + (r.costPerHour ?? 0), 0);
     return { done: false, detail: `GKE cluster ${cluster.name} is ${cluster.status} in ${cluster.location}`, outputs: { costPerHour: String(cost) } };
   },
@@ -154,7 +165,7 @@ const gke = (deps: TeardownDeps): Behaviour => ({
 const network = (deps: TeardownDeps): Behaviour => ({
   async check(ctx) {
     const look = await lookAtCloud(runnerOf(ctx), ctx.inputs, { network: true });
-    return look.network ? { done: false, detail: `gcloud lists network ${LAB_NETWORK}` } : { done: true, detail: `gcloud lists no network ${LAB_NETWORK}` };
+    return look.network ? { done: false, detail: `gcloud lists network ${LAB_NETWORK}` } : managedLeft(ctx, deps, ['Network'], `gcloud lists no network ${LAB_NETWORK}`);
   },
   async refusal(ctx) {
     const look = await lookAtCloud(runnerOf(ctx), ctx.inputs, { network: true });

@@ -82,3 +82,7 @@ export const fluxSuspendArgv = (name: string, context: string, namespace?: strin
 export async function suspendKustomization(run: RunCommand, name: string, context: string, namespace?: string): Promise<void> {
   await run({ argv: fluxSuspendArgv(name, context, namespace) });
 }
+
+export const fluxResumeArgv = (name: string, context: string, namespace?: string): string[] => [
+  'flux', 'resume', 'kustomization', name, ...(namespace ? ['-n', namespace] : []), `--context=${context}`,
+];
