@@ -280,9 +280,8 @@ export class GcpModel {
   deleteCluster(projectId: string, location: string, name: string): GkeCluster {
     const project = this.project(projectId);
     const cluster = this.getCluster(projectId, location, name);
-    if (cluster.deletionProtection) {
-      throw new GcpError(400, 'FAILED_PRECONDITION', `Deletion protection is enabled for cluster ${name}. Disable deletion protection and try again.`);
-    }
+    // deletionProtection is the Terraform resource's setting (upjet refuses to destroy), not
+    // GKE's: the API, and so `gcloud container clusters delete`, deletes the cluster regardless.
     if (cluster.status === 'STOPPING') return cluster;
     cluster.status = 'STOPPING';
     for (const pool of cluster.nodePools) pool.status = 'STOPPING';
