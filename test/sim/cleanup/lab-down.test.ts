@@ -1,0 +1,215 @@
+/**
+ * `lab down` against the simulated world, in-process with the real engine: one `lab up`, then a
+ * teardown that meets every trap of LAB.md section 4 on the way and must end with nothing left,
+ * asked of the world through the fake gcloud and k3d:
+ * - the shop's frontend-external load balancer: released first, before the cluster goes;
+ * - deletionProtection set true by hand (kubectl patch, Flux's Kustomization suspended so nobody
+ *   puts it back): switched off before the GitOps deletion, the suspended Kustomization resumed;
+ * - the app killed mid-teardown (engine closed while the GKE cluster is being deleted): the next
+ *   `lab down` resumes without repeating the load balancer's removal;
+ * - the Crossplane providers deleted by hand meanwhile: the managed resources hang on their
+ *   finalizers, `lab down` stops with exit 1 naming them and what to do; `lab down --force`
+ *   finishes, and says so with gcloud's evidence.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LabEvent } from '../../../electron/api/contract';
+import { runCli, type CliDeps } from '../../../electron/hosts/cli/program';
+import { createEngine, type Engine } from '../../../electron/lab/engine/index';
+import { labSteps } from '../../../electron/lab/plan/lab-steps';
+import type { StepDefinition } from '../../../electron/lab/plan/step';
+import type { JournalRecord } from '../../../electron/lab/run/journal';
+import { startTestWorld, type TestWorld } from '../world/test-world';
+
+let t: TestWorld;
+let env: Record<string, string>;
+let project: string;
+let workspace: string;
+let config: string;
+const engines: Engine[] = [];
+
+const dataDir = () => path.join(t.workDir, 'lab-data');
+
+/** Every step but the manual `tools` (asdf installs nothing in the world's PATH). */
+function steps(): StepDefinition[] {
+  return labSteps({ env, readyTimeoutMs: 40_000 })
+    .filter((s) => s.id !== 'tools')
+    .map((s) => ({ ...s, dependsOn: s.dependsOn.filter((d) => d !== 'tools') }));
+}
+
+function engine(): Engine {
+  const made = createEngine({ dataDir: dataDir(), env, steps: steps(), logWindowMs: 1, teardown: { pollMs: 200, timeouts: { loadBalancer: 30_000, gke: 40_000, network: 30_000 } } });
+  engines.push(made);
+  return made;
+}
+
+function cli() {
+  const out: string[] = [];
+  const err: string[] = [];
+  const deps: CliDeps = {
+    version: 'test',
+    createEngine: () => engine(),
+    startWebHost: async () => {
+      throw new Error('not used');
+    },
+    staticDir: '/nonexistent',
+    env,
+    stdout: (text) => void out.push(text),
+    stderr: (text) => void err.push(text),
+    openBrowser: () => undefined,
+    waitForShutdown: () => new Promise<void>(() => undefined),
+  };
+  return { deps, out: () => out.join(''), err: () => err.join('') };
+}
+
+async function journal(): Promise<JournalRecord[]> {
+  const reader = engine();
+  try {
+    return (await reader.getJournal({})).entries as JournalRecord[];
+  } finally {
+    await reader.close();
+  }
+}
+
+/** A step's log, to say what happened when an assertion fails. */
+const logOf = (stepId: string): string => {
+  const file = path.join(dataDir(), 'logs', `${stepId}.log`);
+  // Commands and explanations only: the JSON that gcloud prints would bury them.
+  return fs.existsSync(file) ? fs.readFileSync(file, 'utf8').split('\n').filter((l) => /^[^\s{}[\]]/.test(l)).join('\n').slice(-4000) : `(no log for ${stepId})`;
+};
+
+const line = (e: JournalRecord) => (e.pipeline ?? [e.argv]).map((argv) => argv.join(' ')).join(' | ');
+
+async function json<T>(file: string, args: string[]): Promise<T> {
+  const result = await t.exec(file, args);
+  expect(result.code, result.stderr).toBe(0);
+  return JSON.parse(result.stdout) as T;
+}
+
+/** The world as Google and k3d list it (through the fake CLIs, as a person would look). */
+async function world() {
+  const clusters = await json<Array<{ name: string; status: string; nodePools?: Array<{ name: string }> }>>('gcloud', ['container', 'clusters', 'list', '--format=json', `--project=${project}`]);
+  const networks = await json<Array<{ name: string }>>('gcloud', ['compute', 'networks', 'list', '--format=json', `--project=${project}`]);
+  const rules = await json<Array<{ name: string; description: string }>>('gcloud', ['compute', 'forwarding-rules', 'list', '--format=json', `--project=${project}`]);
+  const k3d = await json<Array<{ name: string }>>('k3d', ['cluster', 'list', '-o', 'json']);
+  return { clusters, networks: networks.map((n) => n.name), rules, k3d: k3d.map((c) => c.name) };
+}
+
+async function until(what: string, condition: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+beforeAll(async () => {
+  t = await startTestWorld({ timeScale: 0.01 });
+  const worldEnv = t.world.env();
+  env = { ...worldEnv, HOME: t.workDir, GRAFANA_ADMIN_PASSWORD: 'grafana-Secret-4711-xyz' };
+  project = (await t.exec('gcloud', ['config', 'get-value', 'project'])).stdout.trim();
+  workspace = path.join(t.workDir, 'devflux');
+  config = path.join(t.workDir, 'lab.yaml');
+  fs.writeFileSync(
+    config,
+    `github:\n  owner: ${worldEnv.GITHUB_USER}\n  repository: devflux\ngcp:\n  project: ${project}\n  zone: europe-west9-a\nclusters:\n  k3dName: lab\n  gkeName: dev-cluster\n  machineType: e2-standard-2\n  preemptible: true\nworkspaceDir: ./devflux\n`,
+  );
+}, 60_000);
+
+afterAll(async () => {
+  for (const made of engines) await made.close();
+  await t?.dispose();
+});
+
+describe('lab down against the simulated world', () => {
+  let cut = 0;
+
+  it('lab up makes the whole lab, with the shop behind a Google load balancer', async () => {
+    const run = cli();
+    expect(await runCli(run.deps, ['up', '--config', config, '--yes']), `${run.err()}\n${run.out().slice(-2000)}`).toBe(0);
+    const now = await world();
+    expect(now.clusters.map((c) => c.name)).toEqual(['dev-cluster']);
+    expect(now.networks).toContain('dev-network');
+    expect(now.rules.map((r) => JSON.parse(r.description)['kubernetes.io/service-name'])).toEqual(['demo/frontend-external']);
+    expect(now.k3d).toEqual(['lab']);
+  }, 240_000);
+
+  it('deletionProtection set true by hand is switched off; a teardown killed while the cluster goes leaves the load balancer already released', async () => {
+    const k3d = ['--context=k3d-lab'];
+    expect((await t.exec('flux', ['suspend', 'kustomization', 'infrastructure-custom-resources', ...k3d])).code).toBe(0);
+    const patched = await t.exec('kubectl', ['patch', 'clusters.container.gcp.upbound.io', 'dev-cluster', '--type=merge', '-p', '{"spec":{"forProvider":{"deletionProtection":true}}}', ...k3d]);
+    expect(patched.code, patched.stderr).toBe(0);
+    // The provider applies it to its Terraform state, which then refuses to destroy the cluster.
+    await until('the provider to take deletionProtection', async () => (await t.world.snapshot()).gcp.projects[project]?.clusters[0]?.deletionProtection === true);
+    cut = (await journal()).length;
+
+    const first = engine();
+    await first.start();
+    const waiting = new Promise<void>((resolve) =>
+      first.onEvent((event: LabEvent) => {
+        if (event.type === 'log' && event.stream === 'down-gke' && event.data.includes('Waiting for Crossplane to delete')) resolve();
+      }),
+    );
+    await first.runTeardown({});
+    await Promise.race([waiting, first.whenTeardownIdle().then(() => Promise.reject(new Error('the teardown ended before deleting the cluster')))]);
+    await first.close();
+
+    const lines = (await journal()).slice(cut).map(line);
+    cut += lines.length;
+    expect(lines).toContain('kubectl delete namespace demo --ignore-not-found --wait=false --context=gke_' + project + '_europe-west9-a_dev-cluster');
+    expect(lines).toContain('kubectl patch clusters.container.gcp.upbound.io dev-cluster --type=merge -p {"spec":{"forProvider":{"deletionProtection":false}}} --context=k3d-lab');
+    expect(lines, logOf('down-gke')).toContain('flux resume kustomization infrastructure-custom-resources --context=k3d-lab');
+    // The load balancer went first; the cluster is still there.
+    const now = await world();
+    expect(now.rules).toEqual([]);
+    expect(now.k3d).toEqual(['lab']);
+    // The tutorial's cleanup: the entry commented out, the file's own comments kept.
+    const kustomization = fs.readFileSync(path.join(workspace, 'infrastructure/k3d-lab/custom-resources/crossplane/kustomization.yaml'), 'utf8');
+    expect(kustomization).toMatch(/^\s*# - cluster\.yaml$/m);
+    expect(kustomization).toMatch(/^\s*- network\.yaml$/m);
+    expect(kustomization).toContain('comment out cluster.yaml to delete the GKE cluster');
+  }, 180_000);
+
+  it('with the providers deleted by hand, lab down resumes, then stops naming the stuck managed resources and what to do (exit 1)', async () => {
+    const k3d = ['--context=k3d-lab'];
+    expect((await t.exec('flux', ['suspend', 'kustomization', 'crossplane-provider', ...k3d])).code).toBe(0);
+    const deleted = await t.exec('kubectl', ['delete', 'providers.pkg.crossplane.io', 'provider-gcp-container', 'provider-gcp-compute', ...k3d]);
+    expect(deleted.code, deleted.stderr).toBe(0);
+
+    const run = cli();
+    expect(await runCli(run.deps, ['down', '--config', config, '--yes'])).toBe(1);
+    const err = run.err();
+    expect(err).toMatch(/teardown step "down-(gke|network)" .* failed: Crossplane cannot delete (GKE cluster dev-cluster|network dev-network): its provider is not running on k3d-lab \(provider-gcp-container \(missing\), provider-gcp-compute \(missing\)\)/);
+    expect(err).toContain('hang on the finalizer finalizer.managedresource.crossplane.io (crossplane/crossplane#4251)');
+    expect(err).toContain('run lab down --force');
+    expect(err).toMatch(/kubectl patch (clusters\.container|networks\.compute)\.gcp\.upbound\.io (dev-cluster|dev-network) --type=merge -p '\{"metadata":\{"finalizers":null\}\}' --context=k3d-lab/);
+    expect(run.out()).toMatch(/refused as asked: (GKE cluster dev-cluster|network dev-network) exists but Crossplane's provider is not running/);
+    // Resumed: the load balancer's removal was found done, not run again; the k3d cluster was kept.
+    const lines = (await journal()).slice(cut).map(line);
+    expect(lines.filter((l) => l.includes('delete namespace demo'))).toEqual([]);
+    expect(lines.filter((l) => l.startsWith('k3d cluster delete'))).toEqual([]);
+    expect((await world()).k3d).toEqual(['lab']);
+  }, 120_000);
+
+  it('lab down --force finishes: no GKE cluster, node pool, network, load balancer or k3d cluster, with the gcloud evidence', async () => {
+    const run = cli();
+    const code = await runCli(run.deps, ['down', '--config', config, '--yes', '--force']);
+    expect(code, `${run.err()}\n${logOf('down-gke')}`).toBe(0);
+    const now = await world();
+    expect(now.clusters).toEqual([]);
+    expect(now.networks).not.toContain('dev-network');
+    expect(now.rules).toEqual([]);
+    expect(now.k3d).toEqual([]);
+    const out = run.out();
+    expect(out).toContain(`gcloud container clusters list --project=${project}: no cluster dev-cluster`);
+    expect(out).toContain(`gcloud compute forwarding-rules list --project=${project}: no load balancer on dev-network`);
+    expect(out).toContain(`gcloud compute networks list --project=${project}: no network dev-network`);
+    expect(out).toContain('k3d cluster list: no cluster lab');
+    expect(out).toContain('Nothing of the lab is left running.');
+    const snapshot = await engine().getSnapshot({});
+    expect(snapshot.cleanup.completedAt).toBeDefined();
+    expect(snapshot.cleanup.remaining).toEqual([]);
+    expect(snapshot.steps['down-service-account']).toMatchObject({ status: 'skipped' });
+  }, 180_000);
+});
