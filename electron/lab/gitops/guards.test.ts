@@ -189,6 +189,17 @@ describe('secret guard', () => {
     expect((await guard({ 'values.txt': 'password: something-else\n' }, { secrets: masker })).ok).toBe(true);
   });
 
+  it('checks an unchanged file again against newly registered secret values', async () => {
+    const tmp = tempDir('guards-secrets-');
+    cleanups.push(tmp.remove);
+    writeTree(tmp.dir, { 'values.txt': 'password: sesame-0pen-Sesame\n' });
+    const run = (secrets: string[]) => runGuards(tmp.dir, { runner, kubectl: kubectlPath(), secrets });
+    expect((await run([])).ok).toBe(true);
+    expect((await run(['sesame-0pen-Sesame'])).problems.map(formatProblem)).toEqual(['values.txt: contains one of your secret values (a password or token you entered)']);
+    expect((await run(['sesame-0pen-Sesame'])).ok).toBe(false);
+    expect((await run(['another-value'])).ok).toBe(true);
+  });
+
   it('refuses a kustomize secretGenerator', async () => {
     const result = await guard({ 'a/kustomization.yaml': 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nsecretGenerator:\n  - name: grafana\n    literals:\n      - admin-password=hunter22\n' });
     expect(result.problems.filter((p) => p.kind === 'secret').map(formatProblem)).toEqual([

@@ -6,6 +6,7 @@
  *    and not again when the same kubectl already built the same inputs cleanly);
  *  - secret: nothing secret is about to be committed (secret-scan.ts).
  */
+import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
@@ -65,14 +66,42 @@ export async function runGuards(repoDir: string, options: GuardOptions): Promise
   kustomize.catch(() => undefined);
   const problems: GuardProblem[] = [];
   const validator = validatorFor(options.bundlePath);
+  const secretsKey = secretsFingerprint(options.secrets ?? []);
   for (const file of files) {
     const text = await readText(path.join(repoDir, file));
     if (text === undefined) continue;
-    for (const message of scanText(file, text, options.secrets ?? [])) problems.push({ file, kind: 'secret', message });
-    if (/\.ya?ml$/.test(file)) problems.push(...manifestProblems(file, text, validator));
+    problems.push(...fileProblems(file, text, validator, options, secretsKey));
   }
   problems.push(...(await kustomize));
   return { ok: problems.length === 0, problems };
+}
+
+/** Checked files kept at most (a repository's files, a few pushes over). */
+const CHECKED_LIMIT = 5000;
+/**
+ * Problems of files already checked, by content: a large unchanged file (Flux's
+ * gotk-components.yaml) is not parsed again, twice, at every push. Only used when the secret
+ * values are a plain list, whose fingerprint is part of the key.
+ */
+const checkedFiles = new Map<string, GuardProblem[]>();
+
+function fileProblems(file: string, text: string, validator: ManifestValidator, options: GuardOptions, secretsKey: string | undefined): GuardProblem[] {
+  const key = secretsKey === undefined ? undefined : createHash('sha256').update(`${file}\0${options.bundlePath ?? ''}\0${secretsKey}\0`).update(text).digest('hex');
+  const known = key === undefined ? undefined : checkedFiles.get(key);
+  if (known) return known;
+  const problems: GuardProblem[] = scanText(file, text, options.secrets ?? []).map((message) => ({ file, kind: 'secret' as const, message }));
+  if (/\.ya?ml$/.test(file)) problems.push(...manifestProblems(file, text, validator));
+  if (key !== undefined) {
+    if (checkedFiles.size >= CHECKED_LIMIT) checkedFiles.clear();
+    checkedFiles.set(key, problems);
+  }
+  return problems;
+}
+
+/** A digest of the secret values (never the values themselves), or undefined for a masker. */
+function secretsFingerprint(secrets: SecretSource | readonly string[]): string | undefined {
+  if (!Array.isArray(secrets)) return undefined;
+  return createHash('sha256').update(JSON.stringify([...(secrets as readonly string[])].sort())).digest('hex');
 }
 
 /** One line per problem, as `lab validate` prints them. */
