@@ -21,7 +21,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { chromium, type CDPSession } from 'playwright-core';
 import { createEngine } from '../electron/lab/engine';
 import type { StepDefinition } from '../electron/lab/plan/step';
 import { startWebHost } from '../electron/hosts/web/server';
@@ -101,6 +101,18 @@ interface TraceEvent {
   tid: number;
   tdur?: number;
   args?: { name?: string };
+}
+
+async function readTrace(cdp: CDPSession, handle: string): Promise<TraceEvent[]> {
+  const chunks: string[] = [];
+  for (;;) {
+    const part = (await cdp.send('IO.read', { handle })) as { data: string; eof: boolean; base64Encoded?: boolean };
+    chunks.push(part.base64Encoded ? Buffer.from(part.data, 'base64').toString('utf8') : part.data);
+    if (part.eof) break;
+  }
+  await cdp.send('IO.close', { handle });
+  const parsed = JSON.parse(chunks.join('')) as TraceEvent[] | { traceEvents: TraceEvent[] };
+  return Array.isArray(parsed) ? parsed : parsed.traceEvents;
 }
 
 /** The most CPU one task of the page's main thread took, in ms. */
@@ -185,11 +197,11 @@ async function main(): Promise<void> {
       w.__longTasks = [];
       return performance.now();
     });
-    // A trace of the flood gives each main-thread task's CPU time next to its wall time.
-    const trace: TraceEvent[] = [];
-    cdp.on('Tracing.dataCollected' as never, (data: { value: TraceEvent[] }) => void trace.push(...data.value));
-    const traced = new Promise((resolve) => cdp.once('Tracing.tracingComplete' as never, resolve));
-    await cdp.send('Tracing.start', { categories: 'disabled-by-default-devtools.timeline', transferMode: 'ReportEvents' });
+    // A trace of the flood gives each main-thread task's CPU time next to its wall time. It stays
+    // in the browser until the end: streamed meanwhile, parsing it would starve the web host,
+    // which runs in this process.
+    const traced = new Promise<{ stream?: string }>((resolve) => cdp.once('Tracing.tracingComplete' as never, resolve as never));
+    await cdp.send('Tracing.start', { categories: 'disabled-by-default-devtools.timeline', transferMode: 'ReturnAsStream' });
     await run.click();
     // The terminal has caught up when its last drawn rows (xterm's DOM renderer) show the marker.
     // The page notes the time itself, so a busy benchmark process cannot delay the reading.
@@ -223,7 +235,8 @@ async function main(): Promise<void> {
     }
     const shown = seen.lines;
     await cdp.send('Tracing.end');
-    await traced;
+    const { stream } = await traced;
+    const trace = stream ? await readTrace(cdp, stream) : [];
     const cpuLongest = longestTaskCpu(trace);
     const drawnAt = await drawn;
     const seconds = (seen.lastAt - clickedAt) / 1000;
