@@ -37,7 +37,7 @@ export interface LogGapHooks {
   logSize(stream: string): Promise<number>;
   sendEvent(event: LogEvent): void;
   sendGap(stream: string, from: number): void;
-  /** Output between the page's last resume point and the next live event is not coming. */
+  /** Some output after the page's last resume point is not coming; what follows goes on after it. */
   sendLost(stream: string): void;
 }
 

@@ -146,6 +146,23 @@ describe('ws client', () => {
     expect(sockets).toHaveLength(1);
   });
 
+  it('hands gap and lost frames to their listeners and sends resume frames only on an open link', () => {
+    const { client, last } = setup();
+    const seen: string[] = [];
+    client.logGaps.onGap((stream, from) => seen.push(`gap ${stream} ${from}`));
+    client.logGaps.onLost((stream) => seen.push(`lost ${stream}`));
+    client.api.onEvent((e) => seen.push(`event ${e.type}`));
+    client.logGaps.resume('flood', 1);
+    last().open();
+    last().push({ gap: { stream: 'flood', from: 42 } });
+    last().push({ lost: { stream: 'flood' } });
+    last().push({ gap: { stream: 'flood', from: 'not a number' } });
+    client.logGaps.resume('flood', 99);
+    expect(seen).toEqual(['gap flood 42', 'lost flood']);
+    // The resume asked for before the link opened is not sent: the host had no gap for it.
+    expect(last().sent).toEqual([{ resume: { stream: 'flood', at: 99 } }]);
+  });
+
   it('backs off up to about ten seconds', () => {
     expect(defaultBackoff(0)).toBeGreaterThanOrEqual(400);
     expect(defaultBackoff(0)).toBeLessThanOrEqual(600);
