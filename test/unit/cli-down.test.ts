@@ -42,7 +42,7 @@ function teardownStep(deps: TeardownDeps, id: string, resource: string | undefin
   return {
     id, phase: 'teardown', title: `Remove ${resource ?? id}`, why: '', dependsOn, estimateSeconds: 5, inputs: [], removes: [],
     commands: () => [{ argv: ['echo', 'delete', resource ?? id] }],
-    check: async () => ({ done: resource ? !world.has(resource) : false, outputs: resource === 'gke' ? { costPerHour: '0.12' } : {} }),
+    check: async () => ({ done: resource ? !world.has(resource) : false, outputs: resource === 'gke' ? { costPerHour: '0.12' } : ({} as Record<string, string>) }),
     refusal: async () => (resource && stuck.has(resource) && !deps.options().force ? `${resource} has no manager: pass --force` : undefined),
     run: async (ctx) => {
       runs.push(id);
@@ -68,9 +68,9 @@ function fakeTeardown(deps: TeardownDeps): TeardownStep[] {
   return [
     teardownStep(deps, 'down-apps', 'lb', []),
     teardownStep(deps, 'down-slow', 'gke', ['down-apps']),
-    teardownStep(deps, 'down-k3d', 'k3d', ['down-slow']),
-    teardownStep(deps, 'down-service-account', 'sa', ['down-k3d'], { optional: 'deleteServiceAccount' }),
-    teardownStep(deps, 'down-verify', undefined, ['down-k3d', 'down-service-account'], {
+    teardownStep(deps, 'down-k3d', 'k3d', ['down-apps', 'down-slow']),
+    teardownStep(deps, 'down-service-account', 'sa', ['down-apps', 'down-slow', 'down-k3d'], { optional: 'deleteServiceAccount' }),
+    teardownStep(deps, 'down-verify', undefined, ['down-apps', 'down-slow', 'down-k3d', 'down-service-account'], {
       check: async () => ({ done: false }),
       run: async () => {
         runs.push('down-verify');

@@ -49,6 +49,11 @@ function gitopsCommands(i: Partial<LabInputs>, entries: string[], message: strin
 
 const deletionProtectionPatch = { spec: { forProvider: { deletionProtection: false } } };
 
+/**
+ * Each step depends on every step before it, not only the previous one: a step found already
+ * done, or an optional one skipped, counts as done, and must not let a later step start while
+ * an earlier one failed.
+ */
 export const teardownCatalogue: TeardownStepInfo[] = [
   {
     id: 'down-apps',
@@ -91,7 +96,7 @@ export const teardownCatalogue: TeardownStepInfo[] = [
     why:
       'The VPC network goes last among the cloud resources: Google refuses to delete it while a cluster or a load balancer still uses it. ' +
       'network.yaml is commented out the same way and the step waits until gcloud no longer lists the network.',
-    dependsOn: ['down-gke'],
+    dependsOn: ['down-apps', 'down-gke'],
     estimateSeconds: 60,
     inputs: [...INPUTS_CLOUD, 'workspaceDir'],
     removes: ['gcp-network'],
@@ -107,7 +112,7 @@ export const teardownCatalogue: TeardownStepInfo[] = [
     why:
       'Only now that Google holds nothing of the lab: a managed resource whose provider is gone can never be deleted and hangs on its finalizer (crossplane#4251). ' +
       'Flux is told to stop installing the providers, then they are deleted.',
-    dependsOn: ['down-network'],
+    dependsOn: ['down-apps', 'down-gke', 'down-network'],
     estimateSeconds: 20,
     inputs: INPUTS_CLOUD,
     removes: [],
@@ -121,7 +126,7 @@ export const teardownCatalogue: TeardownStepInfo[] = [
     phase: TEARDOWN_PHASE,
     title: 'Delete the local k3d cluster',
     why: 'The local control plane, with Flux, Sealed Secrets and Crossplane in it. Refused while any managed cloud resource exists, because nothing else would delete it.',
-    dependsOn: ['down-crossplane'],
+    dependsOn: ['down-apps', 'down-gke', 'down-network', 'down-crossplane'],
     estimateSeconds: 15,
     inputs: INPUTS_CLOUD,
     removes: ['k3d-cluster'],
@@ -132,25 +137,19 @@ export const teardownCatalogue: TeardownStepInfo[] = [
     phase: TEARDOWN_PHASE,
     title: 'Delete the service account and its keys (when asked)',
     why: "Crossplane's key can create clusters in your project as long as it exists. Kept unless you ask (--delete-service-account), as you may reuse it.",
-    dependsOn: ['down-k3d'],
+    dependsOn: ['down-apps', 'down-gke', 'down-network', 'down-crossplane', 'down-k3d'],
     estimateSeconds: 10,
     inputs: ['gcp.project', 'gcp.serviceAccountName'],
     removes: ['gcp-service-account-key', 'gcp-service-account'],
     optional: 'deleteServiceAccount',
-    commands: (i) => [
-      { argv: ['gcloud', 'iam', 'service-accounts', 'keys', 'list', `--iam-account=${saEmail(i)}`, '--managed-by=user', '--format=json', `--project=${project(i)}`] },
-      { argv: ['gcloud', 'iam', 'service-accounts', 'keys', 'delete', 'KEY_ID', `--iam-account=${saEmail(i)}`, `--project=${project(i)}`, '--quiet'], note: 'for each key listed' },
-      { argv: ['gcloud', 'iam', 'service-accounts', 'delete', saEmail(i), `--project=${project(i)}`, '--quiet'] },
-    ],
+    commands: (i) => [{ argv: ['gcloud', 'iam', 'service-accounts', 'delete', saEmail(i), `--project=${project(i)}`, '--quiet'], note: 'its keys are deleted with it' }],
   },
   {
     id: 'down-repository',
     phase: TEARDOWN_PHASE,
     title: 'Delete the GitHub repository (when confirmed)',
     why: 'Your GitOps repository and its history. Deleted only when you type its full name owner/repository again (--delete-repository); it cannot be undone.',
-    // Optional steps may be skipped, and a skipped step counts as done: each step names every
-    // required step before it, so a failure upstream still holds it.
-    dependsOn: ['down-k3d', 'down-service-account'],
+    dependsOn: ['down-apps', 'down-gke', 'down-network', 'down-crossplane', 'down-k3d', 'down-service-account'],
     estimateSeconds: 5,
     inputs: ['github.owner', 'github.repository'],
     removes: ['github-repository'],
@@ -168,7 +167,7 @@ export const teardownCatalogue: TeardownStepInfo[] = [
     phase: TEARDOWN_PHASE,
     title: 'Verify that nothing is left',
     why: "Asks Google and k3d themselves, not the app's own records: no GKE cluster, no load balancer, no network of the lab, no k3d cluster. Fails naming what remains.",
-    dependsOn: ['down-k3d', 'down-service-account', 'down-repository'],
+    dependsOn: ['down-apps', 'down-gke', 'down-network', 'down-crossplane', 'down-k3d', 'down-service-account', 'down-repository'],
     estimateSeconds: 10,
     inputs: INPUTS_CLOUD,
     removes: [],

@@ -18,10 +18,8 @@ import {
   deleteGkeCluster,
   deleteNetwork,
   deleteServiceAccount,
-  deleteServiceAccountKey,
   gcloudDeleteArgv,
   listServiceAccounts,
-  listUserKeyIds,
   serviceAccountEmail,
   type ForwardingRuleInfo,
 } from '../tools/gcloud';
@@ -95,7 +93,8 @@ const apps = (deps: TeardownDeps): Behaviour => ({
     const rules = await labRules(run, projectOf(ctx.inputs));
     if (rules.length === 0) return undefined;
     const cluster = await findGkeCluster(run, ctx.inputs);
-    return cluster?.status === 'RUNNING' ? undefined : `load balancer(s) ${rules.map((r) => r.name).join(', ')} remain but the dev cluster is not running to release them: pass --force to delete them with gcloud.`;
+    const reachable = cluster?.status === 'RUNNING' && hasContext({ context: gkeContextOf(ctx.inputs), ...(deps.env ? { env: deps.env } : {}) });
+    return reachable ? undefined : `load balancer(s) ${rules.map((r) => r.name).join(', ')} remain but the dev cluster is ${cluster ? 'not reachable' : 'gone'}, so nothing would release them: pass --force to delete them with gcloud.`;
   },
   async run(ctx) {
     const run = runnerOf(ctx);
@@ -262,10 +261,11 @@ const serviceAccount = (deps: TeardownDeps): Behaviour => ({
     const run = runnerOf(ctx);
     const email = saEmailOf(ctx.inputs);
     const project = projectOf(ctx.inputs);
-    for (const keyId of await listUserKeyIds(run, email, project)) await deleteServiceAccountKey(run, { keyId, email, project });
-    recordGone(deps, ['gcp-service-account-key']);
+    // Deleting the account deletes its keys with it. Key ids cannot be read back from gcloud's
+    // output here anyway: the masker hides them, as they are part of the key file.
+    ctx.info(`Deleting ${email}; its keys go with it, so the key Crossplane used stops working at once.`);
     await deleteServiceAccount(run, { email, project });
-    recordGone(deps, ['gcp-service-account']);
+    recordGone(deps, ['gcp-service-account-key', 'gcp-service-account']);
   },
 });
 

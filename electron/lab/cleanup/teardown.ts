@@ -189,6 +189,10 @@ export function createTeardownService(options: TeardownServiceOptions): Teardown
           items.push({ stepId: step.id, title: step.title, resources, commands, refusal: issues! });
           continue;
         }
+        if (step.optional && !current[step.optional]) {
+          warnings.push(`${step.title.replace(/ \(when .*\)$/, '')}: kept (${step.optional === 'deleteRepository' ? '--delete-repository OWNER/REPOSITORY' : '--delete-service-account'} deletes it).`);
+          continue;
+        }
         let done = false;
         try {
           const check = await step.check(ctx);
@@ -196,11 +200,6 @@ export function createTeardownService(options: TeardownServiceOptions): Teardown
           if (!done) costPerHour += Number(check.outputs?.costPerHour ?? 0) || 0;
         } catch (error) {
           warnings.push(`${step.title}: could not look (${messageOf(error)}); it will look again when it runs.`);
-        }
-        const asked = step.optional ? Boolean(current[step.optional]) : true;
-        if (!asked) {
-          if (!done) warnings.push(`${step.title.replace(/ \(when .*\)$/, '')}: kept (${step.optional === 'deleteRepository' ? '--delete-repository OWNER/REPOSITORY' : '--delete-service-account'} deletes it).`);
-          continue;
         }
         if (done && step.id !== 'down-verify') continue;
         let refusal: string | undefined;

@@ -224,7 +224,6 @@ export const gcloudDeleteArgv = {
   forwardingRule: (o: { name: string; region: string; project: string }): string[] => ['gcloud', 'compute', 'forwarding-rules', 'delete', o.name, `--region=${o.region}`, `--project=${o.project}`, '--quiet'],
   network: (o: { name: string; project: string }): string[] => ['gcloud', 'compute', 'networks', 'delete', o.name, `--project=${o.project}`, '--quiet'],
   serviceAccount: (o: { email: string; project: string }): string[] => ['gcloud', 'iam', 'service-accounts', 'delete', o.email, `--project=${o.project}`, '--quiet'],
-  key: (o: { keyId: string; email: string; project: string }): string[] => ['gcloud', 'iam', 'service-accounts', 'keys', 'delete', o.keyId, `--iam-account=${o.email}`, `--project=${o.project}`, '--quiet'],
 };
 
 /** Waits for Google to finish (about five minutes for a real cluster): without `--async` gcloud returns when it is gone. */
@@ -240,17 +239,7 @@ export async function deleteNetwork(run: RunCommand, options: { name: string; pr
   await run({ argv: gcloudDeleteArgv.network(options), timeoutMs: 10 * 60_000 });
 }
 
-/** The ids of the keys a person (or the lab) made for the account; Google's own keys cannot be deleted. */
-export async function listUserKeyIds(run: RunCommand, email: string, project: string): Promise<string[]> {
-  const result = await run({ argv: ['gcloud', 'iam', 'service-accounts', 'keys', 'list', `--iam-account=${email}`, '--managed-by=user', '--format=json', `--project=${project}`] });
-  const items = parseJsonList(result.stdout) as Array<{ name?: string; keyType?: string }>;
-  return items.filter((item) => item.name && item.keyType !== 'SYSTEM_MANAGED').map((item) => item.name!.split('/').pop()!);
-}
-
-export async function deleteServiceAccountKey(run: RunCommand, options: { keyId: string; email: string; project: string }): Promise<void> {
-  await run({ argv: gcloudDeleteArgv.key(options) });
-}
-
+/** Its keys are deleted with it. */
 export async function deleteServiceAccount(run: RunCommand, options: { email: string; project: string }): Promise<void> {
   await run({ argv: gcloudDeleteArgv.serviceAccount(options) });
 }
