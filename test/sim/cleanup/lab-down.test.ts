@@ -151,7 +151,7 @@ describe('lab down against the simulated world', () => {
         if (event.type === 'log' && event.stream === 'down-gke' && event.data.includes('Waiting for Crossplane to delete')) resolve();
       }),
     );
-    await first.runTeardown({});
+    await first.runTeardown({ force: false, deleteServiceAccount: false });
     await Promise.race([waiting, first.whenTeardownIdle().then(() => Promise.reject(new Error('the teardown ended before deleting the cluster')))]);
     await first.close();
 
@@ -192,9 +192,9 @@ describe('lab down against the simulated world', () => {
     expect((await world()).k3d).toEqual(['lab']);
   }, 120_000);
 
-  it('lab down --force finishes: no GKE cluster, node pool, network, load balancer or k3d cluster, with the gcloud evidence', async () => {
+  it('lab down --force --delete-service-account finishes: no GKE cluster, node pool, network, load balancer, k3d cluster or service account, with the gcloud evidence', async () => {
     const run = cli();
-    const code = await runCli(run.deps, ['down', '--config', config, '--yes', '--force']);
+    const code = await runCli(run.deps, ['down', '--config', config, '--yes', '--force', '--delete-service-account']);
     expect(code, `${run.err()}\n${logOf('down-gke')}`).toBe(0);
     const now = await world();
     expect(now.clusters).toEqual([]);
@@ -210,6 +210,9 @@ describe('lab down against the simulated world', () => {
     const snapshot = await engine().getSnapshot({});
     expect(snapshot.cleanup.completedAt).toBeDefined();
     expect(snapshot.cleanup.remaining).toEqual([]);
-    expect(snapshot.steps['down-service-account']).toMatchObject({ status: 'skipped' });
+    // Asked for: Crossplane's service account and its keys are gone too.
+    const accounts = await json<Array<{ email: string }>>('gcloud', ['iam', 'service-accounts', 'list', '--format=json', `--project=${project}`]);
+    expect(accounts.map((a) => a.email)).not.toContain(`crossplane@${project}.iam.gserviceaccount.com`);
+    expect(snapshot.steps['down-service-account']).toMatchObject({ status: 'succeeded' });
   }, 180_000);
 });
