@@ -14,6 +14,7 @@ import { createEngine, type Engine } from '../engine/index';
 import type { CommandRunner } from '../engine/ports';
 import type { StepDefinition } from '../plan/step';
 import type { CommandResult, CommandSpec } from '../run/types';
+import { deleteRepository } from '../tools/github';
 import { openLedger, type Ledger } from './ledger';
 
 const PROJECT = 'gitops-lab-sim';
@@ -159,6 +160,29 @@ describe('running the teardown', () => {
     await second.whenTeardownIdle();
     expect(ran.filter((argv) => / delete /.test(argv))).toEqual([]);
     expect((await second.getSnapshot({})).steps['down-verify']?.status).toBe('succeeded');
+  });
+});
+
+describe('the GitHub repository', () => {
+  it('is deleted only when asked with exactly owner/repository; the plan says why otherwise', async () => {
+    const made = await withInputs(engine());
+    const plan = await made.planTeardown(options({ force: true, deleteRepository: 'lab-student/other' }));
+    expect(plan.items.find((item) => item.stepId === 'down-repository')?.refusal).toBe('Refusing to delete the GitHub repository: "lab-student/other" is not exactly "lab-student/devflux". Type its full name, owner/repository, to confirm.');
+    const kept = await made.planTeardown(options({ force: true }));
+    expect(kept.items.map((item) => item.stepId)).not.toContain('down-repository');
+    expect(kept.warnings.join('\n')).toContain('Delete the GitHub repository: kept (--delete-repository OWNER/REPOSITORY deletes it).');
+  });
+
+  it('DELETE /repos/OWNER/REPO: 204 and 404 are done, 403 names the missing scope', async () => {
+    const calls: string[] = [];
+    const answer = (status: number): typeof fetch => (async (url: string | URL | Request, init?: RequestInit) => {
+      calls.push(`${init?.method} ${String(url)} ${(init?.headers as Record<string, string>).Authorization}`);
+      return new Response(null, { status });
+    }) as typeof fetch;
+    await deleteRepository({ token: 'ghp_x', apiUrl: 'http://127.0.0.1:9/api', fetch: answer(204) }, 'lab-student', 'devflux');
+    await deleteRepository({ token: 'ghp_x', apiUrl: 'http://127.0.0.1:9/api', fetch: answer(404) }, 'lab-student', 'devflux');
+    expect(calls).toEqual(['DELETE http://127.0.0.1:9/api/repos/lab-student/devflux Bearer ghp_x', 'DELETE http://127.0.0.1:9/api/repos/lab-student/devflux Bearer ghp_x']);
+    await expect(deleteRepository({ token: 'ghp_x', apiUrl: 'http://127.0.0.1:9/api', fetch: answer(403) }, 'lab-student', 'devflux')).rejects.toThrow('the token needs the "delete_repo" scope');
   });
 });
 
