@@ -89,12 +89,12 @@ export async function releaseManaged(ctx: StepContext, target: KubeTarget, refs:
   }
 }
 
-export function stuckMessage(refs: readonly ManagedRef[], context: string, down: readonly string[], describe: string, byHand: string): string {
+export function stuckMessage(refs: readonly ManagedRef[], context: string, down: readonly string[], describe: string, byHand: string, atGoogle = true): string {
   const objects = refs.map((ref) => `${ref.kind} ${ref.name}`).join(', ');
   const patches = refs.map((ref) => `kubectl patch ${resourceName(ref)} ${ref.name} --type=merge -p '{"metadata":{"finalizers":null}}' --context=${context}`).join('; ');
   return (
     `Crossplane cannot delete ${describe}: its provider is not running on ${context} (${down.join(', ')}), so ${objects || 'its managed resource'} would hang on the finalizer ${MANAGED_FINALIZER} ` +
-    `(crossplane/crossplane#4251). ${describe} still exists at Google and bills. Either run lab down --force, which deletes it directly with gcloud and then releases the finalizers, ` +
+    `(crossplane/crossplane#4251). ${atGoogle ? `${describe} still exists at Google and bills.` : `gcloud may still list ${describe}.`} Either run lab down --force, which deletes it directly with gcloud and then releases the finalizers, ` +
     `or delete it by hand (${byHand}) and then remove the finalizer${refs.length === 1 ? '' : 's'} (${patches || 'none'}).`
   );
 }
@@ -133,7 +133,7 @@ export function waitManagedGone(ctx: StepContext, deps: TeardownDeps, target: Ku
     const providerCheck = setInterval(() => {
       void providersDown(target).then(
         (down) => {
-          if (down.length > 0) finish(() => reject(new Error(stuckMessage([...left.values()], target.context, down, describe, byHand))));
+          if (down.length > 0) finish(() => reject(new Error(stuckMessage([...left.values()], target.context, down, describe, byHand, false))));
         },
         () => undefined,
       );

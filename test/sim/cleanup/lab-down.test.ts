@@ -214,5 +214,15 @@ describe('lab down against the simulated world', () => {
     const accounts = await json<Array<{ email: string }>>('gcloud', ['iam', 'service-accounts', 'list', '--format=json', `--project=${project}`]);
     expect(accounts.map((a) => a.email)).not.toContain(`crossplane@${project}.iam.gserviceaccount.com`);
     expect(snapshot.steps['down-service-account']).toMatchObject({ status: 'succeeded' });
+    cut = (await journal()).length;
   }, 180_000);
+
+  it('a second lab down --yes finds everything gone: exit 0 with the evidence, nothing deleted again', async () => {
+    const run = cli();
+    expect(await runCli(run.deps, ['down', '--config', config, '--yes']), run.err()).toBe(0);
+    expect(run.out()).toContain(`gcloud container clusters list --project=${project}: no cluster dev-cluster`);
+    expect(run.out()).toContain('Nothing of the lab is left running.');
+    const lines = (await journal()).slice(cut).map(line);
+    expect(lines.filter((l) => / delete |git -C .* (commit|push)/.test(l))).toEqual([]);
+  }, 60_000);
 });
