@@ -89,7 +89,7 @@ export function CleanupNav() {
       </div>
       {steps.length > 0 && (running || progress.done > 0 || progress.failed) ? (
         <p className="cleanup-nav-progress" role="status">
-          {progress.done} of {progress.total} removed{progress.failed ? `; stopped at ${progress.failed}` : progress.running ? `; now: ${progress.running}` : ''}
+          {progress.done} of {progress.total} steps done{progress.failed ? `; stopped at ${progress.failed}` : progress.running ? `; now: ${progress.running}` : ''}
         </p>
       ) : null}
       {steps.length > 0 ? (

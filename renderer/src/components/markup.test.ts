@@ -167,7 +167,7 @@ describe('cleanup markup', () => {
     const steps = [...html.matchAll(/<button[^>]*class="step[^"]*"[^>]*>(.*?)<\/button>/g)].map((b) => text(b[1]!).replace(/^[^A-Za-z]+/, ''));
     expect(steps).toEqual(['Remove the apps from the dev cluster', 'Delete the k3d cluster']);
     expect(text(html)).toContain('Clean up everything…');
-    expect(text(html)).toContain('1 of 2 removed; now: Delete the k3d cluster');
+    expect(text(html)).toContain('1 of 2 steps done; now: Delete the k3d cluster');
     expect(/<button[^>]*>Cancel teardown<\/button>/.exec(html)?.[0]).not.toContain('disabled');
     expect(html).toMatch(/aria-haspopup="dialog"/);
   });

@@ -89,6 +89,14 @@ describe('leftovers', () => {
     expect(hasBillable(snapshotWith({ ledger: [k3d, pool] }))).toBe(true);
     expect(hasBillable(snapshotWith({ ledger: [{ ...pool, state: 'gone' }] }))).toBe(false);
   });
+
+  it('trusts the ledger over live resources once it has records, and the resources before', () => {
+    const gke = { cluster: 'gcp', kind: 'GKE cluster', name: 'dev-cluster', ready: true, message: '', createdAt: cluster.createdAt, costPerHour: 0.1 };
+    const torn = snapshotWith({ ledger: [{ ...cluster, state: 'gone', leftover: false }], completedAt: new Date(now).toISOString() });
+    expect(hasBillable({ ...torn, resources: [gke] })).toBe(false);
+    expect(hasBillable({ ...snapshotWith(), resources: [gke] })).toBe(true);
+    expect(hasBillable({ ...snapshotWith(), resources: [{ ...gke, deleted: true }] })).toBe(false);
+  });
 });
 
 describe('the teardown plan', () => {

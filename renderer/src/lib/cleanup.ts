@@ -114,11 +114,21 @@ export function leftoversCostPerHour(entries: LedgerEntry[]): number {
   return entries.reduce((sum, e) => sum + (e.costPerHour ?? 0), 0);
 }
 
+/**
+ * Whether the engine's ledger speaks for the cloud: once it has recorded anything, its clock and
+ * entries are the truth (the live resources may still list what a teardown deleted); before that
+ * (a lab started before the ledger existed) the live resources are the only estimate there is.
+ */
+export function ledgerKnows(snapshot: Snapshot | null): boolean {
+  return (snapshot?.cleanup?.ledger.length ?? 0) > 0 || clockRunning(snapshot?.cleanup?.cost);
+}
+
 /** Whether the header should offer the cleanup button: something that bills is running. */
 export function hasBillable(snapshot: Snapshot | null): boolean {
   if (!snapshot) return false;
-  if (clockRunning(snapshot.cleanup?.cost) && (snapshot.cleanup?.cost.costPerHour ?? 0) > 0) return true;
-  if ((snapshot.cleanup?.ledger ?? []).some((e) => e.state === 'present' && (e.costPerHour ?? 0) > 0)) return true;
+  if (ledgerKnows(snapshot)) {
+    return (snapshot.cleanup.cost.costPerHour ?? 0) > 0 || snapshot.cleanup.ledger.some((e) => e.state === 'present' && (e.costPerHour ?? 0) > 0);
+  }
   return snapshot.resources.some((r) => !r.deleted && r.costPerHour !== undefined);
 }
 
