@@ -80,6 +80,8 @@ export function createTeardownService(options: TeardownServiceOptions): Teardown
   const steps = options.steps(() => current);
   let record = loadRecord(file);
   let running = false;
+  /** Set by `cancel` while a run still re-checks the world, before its steps are asked for. */
+  let cancelled = false;
   let lastView = '';
   let idleWork: Promise<void> = Promise.resolve();
   let scheduler = makeScheduler();
@@ -215,6 +217,7 @@ export function createTeardownService(options: TeardownServiceOptions): Teardown
     async run(asked) {
       if (running || scheduler.isRunning()) throw new LabApiError('conflict', 'A teardown is already running');
       running = true;
+      cancelled = false;
       emitView();
       try {
         current = asked;
@@ -233,7 +236,7 @@ export function createTeardownService(options: TeardownServiceOptions): Teardown
         scheduler = makeScheduler();
         await scheduler.recheck();
         const verify = steps.at(-1)!.id;
-        scheduler.runAll();
+        if (!cancelled) scheduler.runAll();
         idleWork = scheduler.whenIdle().then(() => {
           running = false;
           const state = scheduler.state(verify);
@@ -246,6 +249,7 @@ export function createTeardownService(options: TeardownServiceOptions): Teardown
       }
     },
     cancel() {
+      if (running) cancelled = true;
       scheduler.cancelAll();
     },
     async whenIdle() {
