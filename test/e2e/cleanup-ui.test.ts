@@ -5,7 +5,8 @@
  * delete the GitHub repository until its full name is typed exactly. A screenshot of the dialog
  * is kept in test-results/.
  */
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -21,10 +22,14 @@ describe.skipIf(reason !== undefined)('cleanup in the browser, against the simul
   let server: LabServer | undefined;
   let browser: Browser | undefined;
   let page: Page;
+  let workspace: string;
+  /** Whether the engine answered planTeardown with a plan (rather than refusing cleanup). */
+  let planned = false;
   const problems: string[] = [];
 
   beforeAll(async () => {
     world = await startTestWorld({ timeScale: 0.002 });
+    workspace = mkdtempSync(join(tmpdir(), 'lab-cleanup-ui-'));
     server = await serveLab({ ...world.world.env(), HOME: world.workDir, PATH: world.world.env().PATH ?? '' });
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
@@ -39,6 +44,7 @@ describe.skipIf(reason !== undefined)('cleanup in the browser, against the simul
       await exited;
     }
     await world?.dispose();
+    if (workspace) rmSync(workspace, { recursive: true, force: true });
   });
 
   it('opens the dialog by its name, shows the plan or the refusal, and guards the repository', async () => {
@@ -58,7 +64,7 @@ describe.skipIf(reason !== undefined)('cleanup in the browser, against the simul
     const planShown = dialog.getByText('Running now:');
     const refusal = dialog.getByRole('alert').filter({ hasText: 'The teardown could not be planned' });
     await planShown.or(refusal).first().waitFor({ timeout: 20_000 });
-    const planned = await planShown.isVisible();
+    planned = await planShown.isVisible();
     if (!planned) expect(await refusal.textContent()).toMatch(/could not be planned: .+/);
 
     const confirm = dialog.getByRole('button', { name: 'Clean up', exact: true });
@@ -87,11 +93,87 @@ describe.skipIf(reason !== undefined)('cleanup in the browser, against the simul
     // Tab never leaves the dialog, however often it is pressed.
     for (let i = 0; i < 12; i++) {
       await page.keyboard.press('Tab');
-      expect(await page.evaluate(() => document.activeElement?.closest('dialog') !== null)).toBe(true);
+      expect(await page.evaluate("document.activeElement?.closest('dialog') !== null")).toBe(true);
     }
     await page.keyboard.press('Escape');
     await dialog.waitFor({ state: 'detached' });
-    expect(await opener.evaluate((el) => el === document.activeElement)).toBe(true);
+    // Focus is back on the button that opened it.
+    expect(await page.evaluate("[document.activeElement?.textContent, document.activeElement?.closest('nav')?.getAttribute('aria-label')]")).toEqual([
+      'Clean up everything…',
+      'Clean up',
+    ]);
     expect(problems).toEqual([]);
   }, 90_000);
+
+  /**
+   * Run all, and Run all again after a failure, as a person would when a step failed on a
+   * dependency that was still coming up: the subject here is the cleanup, not the first run.
+   */
+  async function runAllUntilAddress(): Promise<void> {
+    const address = page.getByText(/http:\/\/203\.0\.113\.\d+/).first();
+    const lab = page.getByRole('navigation', { name: 'Lab steps' });
+    const failed = lab.locator('.step-meta').getByText('Failed', { exact: true });
+    const running = lab.locator('.step-meta').getByText('Running', { exact: true });
+    for (let attempt = 1; attempt <= 3; attempt++) {
+      await page.getByRole('button', { name: 'Run all' }).click();
+      const until = Date.now() + 240_000;
+      while (Date.now() < until) {
+        if (await address.isVisible()) return;
+        if ((await failed.count()) > 0 && (await running.count()) === 0) break;
+        await page.waitForTimeout(1_000);
+      }
+    }
+    throw new Error('the lab did not reach the shop address after three Run all');
+  }
+
+  it('runs the lab, then the ordered teardown from the dialog until every teardown step is done', async (ctx) => {
+    if (!planned) ctx.skip('the engine refuses to plan a teardown, so there is nothing to run yet');
+    // When it fails, the window as it was says more than the timeout.
+    ctx.onTestFailed(async () => {
+      await page.screenshot({ path: join(repoRoot, 'test-results', 'cleanup-failed.png') }).catch(() => undefined);
+    });
+    const step = (title: string) => page.getByRole('button', { name: title, exact: true }).click();
+    await step('GCP service account');
+    await page.getByLabel('GCP project id').fill('gitops-lab-sim');
+    await step('Clone the repository');
+    await page.getByLabel('Folder for the local clone').fill(join(workspace, 'devflux'));
+    await step('Connect to the dev cluster');
+    await page.getByText(/get-credentials dev-cluster --zone=europe-west9-a --project=gitops-lab-sim/).first().waitFor();
+    await step('Observability and the online boutique');
+    await runAllUntilAddress();
+
+    // With the GKE cluster billing, the header offers cleanup and the clock runs.
+    await page.getByRole('banner').getByRole('button', { name: 'Clean up everything…' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Clean up everything' });
+    // The plan asks the world (gcloud, the clusters) what is still there, which takes a while.
+    await dialog.getByText('Running now:').waitFor({ timeout: 120_000 });
+    await dialog.getByText(/GKE cluster dev-cluster/).first().waitFor();
+    const confirm = dialog.getByRole('button', { name: 'Clean up', exact: true });
+    await expect.poll(() => confirm.isEnabled(), { timeout: 20_000 }).toBe(true);
+    await page.screenshot({ path: join(repoRoot, 'test-results', 'cleanup-plan.png') });
+    await confirm.click();
+    await dialog.waitFor({ state: 'detached' });
+
+    // The teardown ends with nothing left, and each of its steps says so in the Clean up section:
+    // done, or skipped for the two that run only when asked (service account, repository).
+    await page.getByRole('heading', { name: 'Everything the lab created is gone' }).waitFor({ timeout: 360_000 });
+    const nav = page.getByRole('navigation', { name: 'Clean up' });
+    const rows = await Promise.all(
+      (await nav.locator('button.step').all()).map(async (b) => {
+        const id = (await b.getAttribute('data-step-id')) ?? '';
+        return [(await b.textContent())?.replace(/^\W+/, '') ?? '', (await page.locator(`#step-detail-${id} .visually-hidden`).textContent()) ?? ''];
+      }),
+    );
+    expect(rows.length).toBeGreaterThanOrEqual(5);
+    for (const [title, status] of rows) expect([title, status]).toEqual([title, /\(when (asked|confirmed)\)$/.test(title!) ? 'Skipped' : 'Done']);
+    // Nothing bills any more, so the header no longer offers a cleanup.
+    await expect.poll(() => page.getByRole('banner').getByRole('button', { name: 'Clean up everything…' }).count(), { timeout: 20_000 }).toBe(0);
+    await page.screenshot({ path: join(repoRoot, 'test-results', 'cleanup-done.png') });
+
+    // The world agrees: Google lists no cluster for the project any more.
+    const clusters = await world.exec('gcloud', ['container', 'clusters', 'list', '--project=gitops-lab-sim', '--format=json']);
+    expect(clusters.code).toBe(0);
+    expect(JSON.parse(clusters.stdout)).toEqual([]);
+    expect(problems).toEqual([]);
+  }, 600_000);
 });
