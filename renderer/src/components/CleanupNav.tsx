@@ -80,7 +80,8 @@ export function CleanupNav() {
         Clean up
       </h2>
       <div className="cleanup-nav-actions">
-        <CleanupButton className="primary" />
+        {/* Once a teardown left nothing behind, the button stays available but stops calling for attention. */}
+        <CleanupButton className={snapshot.cleanup.completedAt && !running ? undefined : 'primary'} />
         {running ? (
           <button type="button" disabled={!online} onClick={() => void cancel()}>
             Cancel teardown
