@@ -13,6 +13,7 @@ import path from 'node:path';
 import {
   LabApiError,
   type CleanupView,
+  type CostClock,
   type StepState,
   type StepView,
   type TeardownOptions,
@@ -47,6 +48,8 @@ export interface TeardownServiceOptions {
   onSettled(stepId: string): void;
   /** The cleanup view changed. */
   onView(view: CleanupView): void;
+  /** The cost clock with the person's reminder and deadline settings (default: the ledger's billable entries summed). */
+  costClock?(): CostClock;
   now?(): Date;
 }
 
@@ -133,7 +136,7 @@ export function createTeardownService(options: TeardownServiceOptions): Teardown
       ...(record.completedAt ? { completedAt: record.completedAt } : {}),
       remaining: [...record.remaining],
       ledger,
-      cost: {
+      cost: options.costClock?.() ?? {
         ...(since ? { since } : {}),
         costPerHour: round(billing.reduce((sum, entry) => sum + entry.costPerHour!, 0)),
         costSoFar: round(billing.reduce((sum, entry) => sum + (entry.costPerHour! * Math.max(0, at - Date.parse(entry.createdAt))) / 3_600_000, 0)),

@@ -27,6 +27,7 @@ import { labSteps } from '../plan/lab-steps';
 import { Scheduler } from '../plan/scheduler';
 import type { StepContext, StepDefinition, StepLedger } from '../plan/step';
 import { openLedger, type Ledger } from '../cleanup/ledger';
+import { createCleanupWatch, type CleanupWatch } from '../cleanup/world-check-watch';
 import { createTeardownService, LEFTOVERS_STREAM, type TeardownService } from '../cleanup/teardown';
 import type { TeardownDeps } from '../cleanup/teardown-deps';
 import { teardownSteps, type TeardownStep } from '../cleanup/teardown-steps';
@@ -120,6 +121,8 @@ export function createEngine(options: EngineOptions = {}): Engine {
   let state: LabState | undefined;
   let scheduler: Scheduler | undefined;
   let teardown: TeardownService | undefined;
+  let cleanupWatch: CleanupWatch | undefined;
+  let reconciling: Promise<void> | undefined;
   let loadNotice: string | undefined;
   let started: Promise<{ notices: string[] }> | undefined;
   let closed = false;
@@ -245,6 +248,25 @@ export function createEngine(options: EngineOptions = {}): Engine {
         logs.release(stepId);
       },
       onView: (cleanup) => bus.emit({ type: 'cleanup', cleanup }),
+      costClock: () => cleanupWatch!.costClock(),
+    });
+    // Keeps the ledger honest about the world, flags leftovers, and runs the cost reminder and the
+    // workshop deadline. Its checks are read-only lists, run quietly (not journaled: a replay
+    // script has no use for them).
+    cleanupWatch = createCleanupWatch({
+      ledger,
+      run: (spec) => runner.run(spec),
+      inputs: () => current.inputs,
+      env,
+      githubToken: () => secrets.get('GITHUB_TOKEN'),
+      labDown: () => Boolean(teardown?.view().completedAt),
+      onNotice: (notice) => {
+        info('lab', notice.message);
+        bus.emit({ type: 'notice', ...notice });
+      },
+      startCleanup: () => {
+        teardown?.run(teardownOptionsSchema.parse({})).catch((error: unknown) => info('lab', `The deadline's cleanup could not start: ${error instanceof Error ? error.message : String(error)}`));
+      },
     });
     for (const step of teardown.steps) titles[step.id] = step.title;
     titles[LEFTOVERS_STREAM] = 'Remove leftovers';
@@ -347,6 +369,9 @@ export function createEngine(options: EngineOptions = {}): Engine {
         sessionWatch ??= followLabSession(engine, { env, notice: (message) => info('lab', message) });
         await sched.recheck();
         await teardown!.recheckIfBegun();
+        // Leftover detection: what the ledger says exists is asked of the world on every start.
+        // In the background: a slow gcloud must not hold the wizard back.
+        reconciling = cleanupWatch!.reconcile().catch((error: unknown) => info('lab', `Could not check the cloud resources the lab recorded: ${error instanceof Error ? error.message : String(error)}`));
         return { notices };
       })();
       return started;
@@ -357,6 +382,8 @@ export function createEngine(options: EngineOptions = {}): Engine {
     async close() {
       if (closed) return;
       sessionWatch?.close();
+      cleanupWatch?.close();
+      await reconciling;
       const pending = [...troubleshooting.values()];
       for (const run of pending) run.controller.abort();
       if (scheduler) {
