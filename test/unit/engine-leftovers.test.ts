@@ -96,3 +96,14 @@ describe('engine start: leftover detection', () => {
     expect(snapshot.cleanup.cost.costPerHour).toBe(0);
   });
 });
+
+describe('labIsDown (lab doctor reads it to judge leftovers)', () => {
+  it('is true only after a teardown completed with nothing left', async () => {
+    const { labIsDown } = await import('../../electron/lab/cleanup/teardown');
+    expect(labIsDown(labWith(true).dir)).toBe(true);
+    expect(labIsDown(labWith(false).dir)).toBe(false);
+    const dir = labWith(false).dir;
+    fs.writeFileSync(path.join(dir, 'cleanup.json'), JSON.stringify({ remaining: ['GKE cluster (down-gke): still listed'] }));
+    expect(labIsDown(dir)).toBe(false);
+  });
+});

@@ -288,6 +288,11 @@ export function createTeardownService(options: TeardownServiceOptions): Teardown
   return service;
 }
 
+/** Whether the last teardown in `dataDir` finished with nothing left: the lab is meant to be down. */
+export function labIsDown(dataDir: string): boolean {
+  return loadRecord(path.join(dataDir, CLEANUP_FILE_NAME)).completedAt !== undefined;
+}
+
 function loadRecord(file: string): CleanupRecord {
   try {
     const parsed = JSON.parse(fs.readFileSync(file, 'utf8')) as Partial<CleanupRecord>;
