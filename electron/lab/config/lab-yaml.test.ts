@@ -27,7 +27,7 @@ describe('lab.yaml', () => {
     expect(config.inputs.gcp.project).toBe('gitops-lab-sim');
     expect(config.inputs.workspaceDir).toBe(path.join(path.dirname(fixture), 'devflux'));
     expect(config.inputs.gcp.keyFile).toBe('');
-    expect(config.workshop).toEqual({ reminderMinutes: 30, cleanupDeadline: '2026-11-27T17:00:00+01:00' });
+    expect(config.inputs.cleanup).toEqual({ remindAfterMinutes: 30 });
   });
 
   it('fills the schema defaults and resolves ~ to the home folder', () => {
@@ -40,7 +40,7 @@ describe('lab.yaml', () => {
   it('resolves a relative keyFile against the file\'s folder', () => {
     const config = parseLabYaml('github:\n  owner: lab-student\ngcp:\n  project: gitops-lab-sim\n  keyFile: keys/sa.json\nworkspaceDir: w\n', path.join(dir, 'sub', 'lab.yaml'));
     expect(config.inputs.gcp.keyFile).toBe(path.join(dir, 'sub', 'keys', 'sa.json'));
-    expect(config.workshop).toEqual({});
+    expect(config.inputs.cleanup).toBeUndefined();
   });
 
   it('names the file and the field in every message', () => {
@@ -62,11 +62,13 @@ describe('lab.yaml', () => {
     expect(problems(minimal.replace('  owner:', '  ownr: x\n  owner:'))).toEqual([expect.stringMatching(/^lab\.yaml: github\.ownr: unknown key/)]);
   });
 
-  it('checks the workshop keys', () => {
-    expect(problems(minimal + 'workshop:\n  reminderMinutes: 0\n  cleanupDeadline: tomorrow\n')).toEqual([
-      'lab.yaml: workshop.reminderMinutes: at least 1',
-      expect.stringMatching(/^lab\.yaml: workshop\.cleanupDeadline: use an ISO 8601 date-time/),
+  it('checks the cleanup keys (reminder and workshop deadline)', () => {
+    expect(problems(minimal + 'cleanup:\n  remindAfterMinutes: 0\n  deadline: tomorrow\n')).toEqual([
+      'lab.yaml: cleanup.remindAfterMinutes: at least 1',
+      expect.stringMatching(/^lab\.yaml: cleanup\.deadline: use HH:MM local time/),
     ]);
+    expect(parseLabYaml(minimal + 'cleanup:\n  deadline: "17:30"\n', path.join(dir, 'lab.yaml')).inputs.cleanup).toEqual({ deadline: '17:30' });
+    expect(problems(minimal + 'workshop:\n  reminderMinutes: 30\n')).toEqual([expect.stringMatching(/^lab\.yaml: workshop: unknown key/)]);
   });
 
   it('reports YAML syntax errors with the line, and a missing file by name', () => {

@@ -15,21 +15,8 @@ import { parseDocument } from 'yaml';
 import { z } from 'zod';
 import { cleanupInputsSchema, clusterInputsSchema, fieldIssues, gcpInputsSchema, githubInputsSchema, labInputsSchema, scaffoldInputsSchema, type LabInputs } from '../../api/inputs';
 
-/** Workshop settings, optional, for the cleanup reminders. */
-export const workshopSchema = z.object({
-  /** Minutes between reminders that cloud resources are still running. */
-  reminderMinutes: z.number().int('workshop.reminderMinutes: a whole number of minutes').min(1, 'workshop.reminderMinutes: at least 1').max(1440, 'workshop.reminderMinutes: at most 1440 (a day)').optional(),
-  /** When everything must be cleaned up, as an ISO 8601 date-time with a time zone. */
-  cleanupDeadline: z
-    .string()
-    .refine((value) => /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(value) && !Number.isNaN(Date.parse(value)), 'workshop.cleanupDeadline: use an ISO 8601 date-time with a time zone, e.g. 2026-11-27T17:00:00+01:00')
-    .optional(),
-});
-export type WorkshopSettings = z.infer<typeof workshopSchema>;
-
 export interface LabConfig {
   inputs: LabInputs;
-  workshop: WorkshopSettings;
   /** Absolute path of the file read. */
   file: string;
 }
@@ -43,11 +30,10 @@ export class LabConfigError extends Error {
 
 /** Keys each section may hold; anything else is most likely a typo and is reported. */
 const KNOWN_KEYS: Record<string, readonly string[]> = {
-  '': ['github', 'gcp', 'clusters', 'workspaceDir', 'workshop', 'cleanup', 'scaffold'],
+  '': ['github', 'gcp', 'clusters', 'workspaceDir', 'cleanup', 'scaffold'],
   github: Object.keys(githubInputsSchema.shape),
   gcp: Object.keys(gcpInputsSchema.shape),
   clusters: Object.keys(clusterInputsSchema.shape),
-  workshop: Object.keys(workshopSchema.shape),
   cleanup: Object.keys(cleanupInputsSchema.shape),
   scaffold: Object.keys(scaffoldInputsSchema.shape),
 };
@@ -81,15 +67,9 @@ export function parseLabYaml(text: string, file: string): LabConfig {
   const problems = [...tokenProblems(data), ...unknownKeyProblems(data)];
   if (problems.length > 0) fail(problems);
 
-  const { workshop, ...rest } = data;
-  const inputs = labInputsSchema.safeParse(rest);
-  const settings = workshopSchema.safeParse(workshop ?? {});
-  const issues = [
-    ...(inputs.success ? [] : fieldIssues(inputs.error)),
-    ...(settings.success ? [] : fieldIssues(settings.error).map((issue) => ({ ...issue, field: `workshop.${issue.field}` }))),
-  ];
-  if (!inputs.success || !settings.success) {
-    fail(issues.map((issue) => (issue.message.startsWith(`${issue.field}:`) ? issue.message : `${issue.field}: ${issue.message}`)));
+  const inputs = labInputsSchema.safeParse(data);
+  if (!inputs.success) {
+    fail(fieldIssues(inputs.error).map((issue) => (issue.message.startsWith(`${issue.field}:`) ? issue.message : `${issue.field}: ${issue.message}`)));
   }
   const parsed = inputs.data!;
   const folder = path.dirname(file);
@@ -98,7 +78,7 @@ export function parseLabYaml(text: string, file: string): LabConfig {
     workspaceDir: resolvePath(folder, parsed.workspaceDir),
     gcp: { ...parsed.gcp, keyFile: parsed.gcp.keyFile ? resolvePath(folder, parsed.gcp.keyFile) : '' },
   };
-  return { inputs: resolved, workshop: settings.data!, file };
+  return { inputs: resolved, file };
 }
 
 function tokenProblems(data: Record<string, unknown>): string[] {
@@ -124,7 +104,7 @@ function unknownKeyProblems(data: Record<string, unknown>): string[] {
     }
   };
   check(data, '', KNOWN_KEYS['']!);
-  for (const section of ['github', 'gcp', 'clusters', 'workshop', 'cleanup', 'scaffold']) {
+  for (const section of ['github', 'gcp', 'clusters', 'cleanup', 'scaffold']) {
     const value = data[section];
     if (isRecord(value)) check(value, `${section}.`, KNOWN_KEYS[section]!);
   }
