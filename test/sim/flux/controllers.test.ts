@@ -145,6 +145,25 @@ describe('simulated Flux controllers', () => {
     expect(status.inventory.entries.map((e) => e.id)).not.toContain('default_soon-removed__ConfigMap');
   });
 
+  it('stops waiting on health checks of a revision the source has moved past, and applies the new one', async () => {
+    const stuck = 'apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: stuck\n  namespace: flux-system\nspec:\n  interval: 10m\n  chart:\n    spec:\n      chart: web\n      sourceRef:\n        kind: HelmRepository\n        name: nowhere\n';
+    await repo.write({ 'gated/release.yaml': stuck });
+    await repo.commitAndPush('a release that never becomes ready');
+    await requestReconcile(GIT_REPOSITORY, 'flux-system');
+    // An hour of health checks: far longer than this test waits.
+    apply(kustomization('gated', { path: './gated', wait: true, timeout: '1h' }));
+    await eventually(() => (/^Running health checks/.test(condition(KUSTOMIZATION, 'gated')?.message ?? '') ? true : undefined), 20_000, 'gated to wait on its health checks');
+    await repo.write({ 'gated/release.yaml': null, 'gated/settings.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: gated\n  namespace: default\ndata:\n  fixed: "yes"\n' });
+    const head = await repo.commitAndPush('replace the release');
+    await requestReconcile(GIT_REPOSITORY, 'flux-system');
+    const applied = await eventually(() => {
+      const object = ready(KUSTOMIZATION, 'gated');
+      return (object?.status as { lastAppliedRevision?: string } | undefined)?.lastAppliedRevision === `main@sha1:${head}` ? object : undefined;
+    }, 20_000, 'gated to apply the new revision');
+    expect(readyCondition(applied)?.message).toBe(`Applied revision: main@sha1:${head}`);
+    expect(flux.logs().some((l) => l.name === 'gated' && /^New revision detected during health check, cancelling/.test(l.msg))).toBe(true);
+  });
+
   it("reports the API server's validation error as the Ready message", async () => {
     apply(kustomization('broken', { path: './broken' }));
     const failed = await eventually(() => {

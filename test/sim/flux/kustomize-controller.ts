@@ -152,6 +152,14 @@ export async function reconcileKustomization(rt: ControllerRuntime, object: Kube
     let pending = checks.filter((ref) => healthOfRef(rt.store, ref) !== 'Current');
     while (pending.length > 0 && Date.now() < deadline) {
       await rt.clock.after(Math.min(realDurations.kustomizeHealthPoll, timeout));
+      // Flux 2.8 and later stop waiting on a revision the source has moved past
+      // (CancelHealthCheckOnNewRevision), and reconcile the new one at once: it may fix the wait.
+      const latest = rt.artifacts.get(`${sourceNs}/${spec.sourceRef.name}`)?.revision;
+      if (latest && latest !== revision) {
+        rt.log('kustomize-controller', 'info', object, `New revision detected during health check, cancelling (current ${revision}, new ${latest})`);
+        rt.enqueue(KUSTOMIZATION.kind, namespace, name);
+        return { requeueAfter: retry };
+      }
       pending = pending.filter((ref) => healthOfRef(rt.store, ref) !== 'Current');
     }
     if (pending.length > 0) {
