@@ -56,6 +56,7 @@ const named = (name: DurationName): Delay => ({ label: name, seconds: realDurati
 /** A controller that looks again every `seconds`: on average the change waits half of that. */
 const poll = (label: string, seconds: number): Delay => ({ label: `${label}/2 (poll)`, seconds: seconds / 2 });
 const healthPoll = poll('kustomizeHealthPoll', realDurations.kustomizeHealthPoll);
+const crossplanePoll = poll('crossplane POLL_SECONDS (managed.ts)', CROSSPLANE_POLL_SECONDS);
 
 interface StepModel {
   /** In the order the world incurs them. */
@@ -80,10 +81,11 @@ const MODEL: Record<string, StepModel> = {
     startsAfter: ['scaffold'],
     delays: [named('helmRepositoryIndex'), named('helmReleaseReady'), healthPoll, named('crossplaneProviderHealthy'), healthPoll, healthPoll],
   },
-  // The node pool is created while the cluster provisions and turns RUNNING with it.
+  // The cluster refers to the network's id, known as soon as Google accepted it; the node pool
+  // to the cluster's, known once the cluster runs (Crossplane looks again at each poll).
   'gke-cluster': {
-    delays: [named('gkeClusterCreate'), poll('crossplane POLL_SECONDS (managed.ts)', CROSSPLANE_POLL_SECONDS)],
-    overlapped: `networkCreate ${realDurations.networkCreate} s, gkeNodePoolCreate ${realDurations.gkeNodePoolCreate} s`,
+    delays: [named('gkeClusterCreate'), crossplanePoll, named('gkeNodePoolCreate'), crossplanePoll],
+    overlapped: `networkCreate ${realDurations.networkCreate} s`,
   },
   'flux-bootstrap-dev': { delays: [named('podStartup')] },
   // The dev cluster's own Sealed Secrets (Kustomization security, with wait).
