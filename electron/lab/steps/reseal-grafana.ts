@@ -6,7 +6,8 @@
  * form reaches the repository: the scaffold then lists the sealed file, the guards run, and the
  * commit is pushed and reconciled on the dev cluster.
  *
- * Done when the sealed file is on origin/main and the dev cluster has not said it cannot decrypt it.
+ * Done when the sealed file is on origin/main and the dev cluster that exists now can decrypt it
+ * (see sealedForCluster): a dev cluster made again after `lab down` has a new key.
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -14,8 +15,6 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { sealedSecretPaths } from '../gitops/scaffold';
-import { readObject } from '../kube/read';
-import { conditionOf } from '../kube/status';
 import type { StepContext } from '../plan/step';
 import { pull } from '../tools/git';
 import { seal } from '../tools/kubeseal';
@@ -23,6 +22,7 @@ import { gkeContext, targetOf, waitKustomizations, withFluxBoard } from './cross
 import { fromCatalogue, runnerOf, type StepBehaviour } from './deps';
 import { cloneDir, reconcileUnlessCurrent, remoteFile } from './push';
 import { writeAndPublish } from './scaffold';
+import { sealedForCluster, sealToFile } from './seal-gcp-creds';
 
 export const RESEAL_COMMIT_MESSAGE = "Seal Grafana's admin login for the dev cluster (GitOps Lab)";
 export const GRAFANA_SECRET = { name: 'kube-prometheus-stack-grafana', namespace: 'observability' } as const;
@@ -66,10 +66,9 @@ export const resealGrafanaStep: StepBehaviour = (info, deps) => ({
     if (remote === undefined) return { done: false, detail: `origin/main has no ${file} yet` };
     if (!isSealedGrafana(remote)) return { done: false, detail: `${file} on origin/main is not a SealedSecret ${GRAFANA_SECRET.namespace}/${GRAFANA_SECRET.name}` };
     const context = gkeContext(ctx.inputs);
-    const sealed = await readObject(targetOf(context, deps), { apiVersion: 'bitnami.com/v1alpha1', kind: 'SealedSecret', ...GRAFANA_SECRET }).catch(() => undefined);
-    const synced = sealed ? conditionOf(sealed, 'Synced') : undefined;
-    if (synced?.status === 'False') return { done: false, detail: `The dev cluster cannot use ${file}: ${synced.message ?? synced.reason ?? 'not synced'}` };
-    return { done: true, detail: `Grafana's sealed login for ${context} is on origin/main (${file})`, outputs: { file } };
+    const fresh = await sealedForCluster(ctx, deps, context, remote, GRAFANA_SECRET, file);
+    if (!fresh.usable) return { done: false, detail: fresh.detail };
+    return { done: true, detail: `Grafana's sealed login for ${context} is on origin/main (${file}); ${fresh.detail}`, outputs: { file, certificate: fresh.certificate ?? '' } };
   },
   async run(ctx) {
     const dir = cloneDir(ctx);
@@ -87,8 +86,12 @@ export const resealGrafanaStep: StepBehaviour = (info, deps) => ({
     const file = sealedSecretPaths(ctx.inputs).grafana;
     const output = path.join(dir, file);
     mkdirSync(path.dirname(output), { recursive: true });
-    await withPasswordFile(value, (passwordFile) =>
-      seal(run, { ...GRAFANA_SECRET, literals: { 'admin-user': 'admin' }, files: { 'admin-password': passwordFile } }, context, { outputFile: output }),
+    const certificate = await sealToFile(
+      ctx,
+      deps,
+      context,
+      () => withPasswordFile(value, (passwordFile) => seal(run, { ...GRAFANA_SECRET, literals: { 'admin-user': 'admin' }, files: { 'admin-password': passwordFile } }, context, { outputFile: output })),
+      output,
     );
     // The commit touches only the dev cluster's folders, so the push asks only the dev cluster's Flux.
     await writeAndPublish(ctx, dir, RESEAL_COMMIT_MESSAGE, { paths: [file], secrets: [value] });
@@ -100,6 +103,6 @@ export const resealGrafanaStep: StepBehaviour = (info, deps) => ({
           `kubectl get secret ${GRAFANA_SECRET.name} -n ${GRAFANA_SECRET.namespace} --context=${context} -o jsonpath='{.data.admin-password}' | base64 -d`,
       );
     }
-    return { file };
+    return { file, certificate };
   },
 });

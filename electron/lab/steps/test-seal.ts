@@ -2,8 +2,10 @@
  * The round trip on a harmless secret: `kubectl create secret ... --dry-run=client -o yaml |
  * kubeseal | kubectl apply -f -`, then the controller decrypts it into Secret default/foobar.
  * The demo SealedSecret is deleted afterwards so it does not linger in the cluster.
- * It is done once it succeeded (its outputs are recorded), or once the GCP key's sealed file is
- * on the remote branch: the real sealing has then been done, the demo proves nothing more.
+ * It is done once it succeeded against the cluster that exists now (its outputs record the
+ * controller's certificate, compared with `kubeseal --fetch-cert`), or once the GCP key's sealed
+ * file on the remote branch is usable by that cluster: the real sealing has then been done, the
+ * demo proves nothing more. A round trip made with a deleted cluster proves nothing about a new one.
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
@@ -12,25 +14,32 @@ import { sealedSecretPaths } from '../gitops/scaffold';
 import { seal, type SecretSource } from '../tools/kubeseal';
 import { DEFAULT_READY_TIMEOUT_MS, fromCatalogue, runnerOf, type StepBehaviour } from './deps';
 import { cloneDir, contextOf, remoteFile } from './push';
+import { clusterCertificate, sealedForCluster } from './seal-gcp-creds';
+import { targetOf } from './crossplane';
 
 export const DEMO_SECRET: SecretSource = { name: 'foobar', namespace: 'default', literals: { foo: 'bar' } };
 
 export const testSealStep: StepBehaviour = (info, deps) => ({
   ...fromCatalogue(info),
   async check(ctx) {
+    const context = contextOf(ctx.inputs);
+    const certificate = await clusterCertificate(ctx, targetOf(context, deps));
+    if (!certificate) return { done: false, detail: `${context}'s Sealed Secrets controller does not answer yet` };
     const recorded = ctx.outputsOf('test-seal');
-    if (recorded?.secret) return { done: true, detail: `The round trip already succeeded (Secret ${recorded.secret})`, outputs: recorded };
+    if (recorded?.secret && recorded.certificate === certificate) return { done: true, detail: `The round trip already succeeded on ${context} (Secret ${recorded.secret})`, outputs: recorded };
     const dir = cloneDir(ctx);
     if (!existsSync(path.join(dir, '.git'))) return { done: false, detail: 'Not tried yet' };
     const sealedGcp = sealedSecretPaths(ctx.inputs).gcpCreds;
-    if ((await remoteFile(ctx, dir, sealedGcp)) !== undefined) {
-      return { done: true, detail: `The GCP key is already sealed on origin/main (${sealedGcp}): sealing works`, outputs: { secret: 'crossplane-system/gcp-creds' } };
+    const remote = await remoteFile(ctx, dir, sealedGcp);
+    if (remote !== undefined && (await sealedForCluster(ctx, deps, context, remote, { name: 'gcp-creds', namespace: 'crossplane-system' }, sealedGcp)).usable) {
+      return { done: true, detail: `The GCP key on origin/main (${sealedGcp}) is sealed for ${context}: sealing works`, outputs: { secret: 'crossplane-system/gcp-creds', certificate } };
     }
-    return { done: false, detail: 'Not tried yet' };
+    return { done: false, detail: recorded?.secret ? `The round trip was made with another cluster's certificate than ${context}'s` : 'Not tried yet' };
   },
   async run(ctx) {
     const context = contextOf(ctx.inputs);
     const run = runnerOf(ctx);
+    const certificate = await clusterCertificate(ctx, targetOf(context, deps));
     await seal(run, DEMO_SECRET, context, { apply: true });
     ctx.info('Waiting for the controller to decrypt it into Secret default/foobar.');
     const timeoutMs = deps.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS;
@@ -47,6 +56,6 @@ export const testSealStep: StepBehaviour = (info, deps) => ({
     });
     ctx.info('Secret default/foobar exists: the controller decrypted it. Removing the demo SealedSecret.');
     await run({ argv: ['kubectl', 'delete', 'sealedsecret', 'foobar', '-n', 'default', '--ignore-not-found', `--context=${context}`] });
-    return { secret: 'default/foobar' };
+    return { secret: 'default/foobar', certificate: certificate ?? '' };
   },
 });
