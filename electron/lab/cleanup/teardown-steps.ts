@@ -3,9 +3,13 @@
  * gone (which makes a killed teardown resume where it stopped), each `run` removes them and
  * records every removal in the ledger. The order and the texts are in teardown-catalogue.ts.
  */
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import type { LedgerKind } from '../../api/contract';
 import type { LabInputs } from '../../api/inputs';
 import { FORWARDING_RULE_PER_HOUR } from '../cloud/prices';
+import { setListEntryCommentedInText } from '../gitops/kustomization-edit';
+import { recordLabEdit } from '../gitops/write';
 import { hasContext } from '../kube/config';
 import { readObject } from '../kube/read';
 import type { CheckResult, StepContext, StepDefinition } from '../plan/step';
@@ -26,8 +30,9 @@ import {
 import { deleteRepository, GitHubClient, githubApiUrl } from '../tools/github';
 import { deleteCluster, k3dArgv } from '../tools/k3d';
 import { kubectlChangeArgv } from '../tools/kubectl';
+import { cloneDir } from '../steps/push';
 import { deleteManaged, waitCloudGone } from './managed-delete';
-import { gkeContextOf, k3dContextOf, LAB_NETWORK, teardownCatalogue, type TeardownStepInfo } from './teardown-catalogue';
+import { customResourcesDir, gkeContextOf, k3dContextOf, LAB_NETWORK, teardownCatalogue, type TeardownStepInfo } from './teardown-catalogue';
 import { timeoutOf, type TeardownDeps } from './teardown-deps';
 import { cloudRemains, k3dExists, labRules, listKind, lookAtCloud, managedPresent, PROVIDER_REF, projectOf, providersDown, reachableK3d } from './teardown-world';
 
@@ -45,6 +50,34 @@ const zoneOf = (inputs: Partial<LabInputs>): string => inputs.gcp?.zone || 'euro
 const k3dName = (inputs: Partial<LabInputs>): string => inputs.clusters?.k3dName || 'crossplane';
 const saEmailOf = (inputs: Partial<LabInputs>): string => serviceAccountEmail(inputs.gcp?.serviceAccountName || 'crossplane', projectOf(inputs));
 const repositoryOf = (inputs: Partial<LabInputs>): string => `${inputs.github?.owner ?? ''}/${inputs.github?.repository || 'devflux'}`;
+
+/**
+ * Records, before the deletion through Git comments `entries` out of the kustomization, that the
+ * result is the app's own version of that scaffold file: a later `lab up` then puts the entries
+ * back instead of refusing them as the person's change. Recorded first because the deletion
+ * waits minutes for Google, and a teardown killed meanwhile must not leave the edit unclaimed;
+ * the same pure edit the deletion makes gives the same text. Should the deletion meet another
+ * text (a pull brought someone's change), that text is not claimed and the scaffold asks.
+ */
+function claimCommentingOut(ctx: StepContext, entries: readonly string[]): void {
+  try {
+    const file = `${customResourcesDir(ctx.inputs)}/kustomization.yaml`;
+    const full = path.join(cloneDir(ctx), file);
+    if (!existsSync(full)) return;
+    const before = readFileSync(full, 'utf8');
+    let after = before;
+    for (const entry of entries) {
+      try {
+        after = setListEntryCommentedInText(after, entry, true);
+      } catch {
+        // The deletion skips an entry it cannot comment out; so does the prediction.
+      }
+    }
+    recordLabEdit(ctx.dataDir, file, before, after);
+  } catch (error) {
+    ctx.info(`Could not note the kustomization's edit as the lab's own (${error instanceof Error ? error.message : String(error)}); the next lab up will ask about it.`);
+  }
+}
 
 /** Marks the ledger's entries of these kinds (and, when given, this name) as gone. */
 function recordGone(deps: TeardownDeps, kinds: readonly LedgerKind[], name?: (entryName: string) => boolean): void {
@@ -146,6 +179,7 @@ const gke = (deps: TeardownDeps): Behaviour => ({
   async run(ctx) {
     const run = runnerOf(ctx);
     const inputs = ctx.inputs;
+    claimCommentingOut(ctx, ['cluster.yaml', 'nodepool.yaml']);
     await deleteManaged(ctx, deps, {
       entries: ['cluster.yaml', 'nodepool.yaml'],
       kinds: ['Cluster', 'NodePool'],
@@ -174,6 +208,7 @@ const network = (deps: TeardownDeps): Behaviour => ({
     const run = runnerOf(ctx);
     const inputs = ctx.inputs;
     const project = projectOf(inputs);
+    claimCommentingOut(ctx, ['network.yaml']);
     await deleteManaged(ctx, deps, {
       entries: ['network.yaml'],
       kinds: ['Network'],

@@ -12,14 +12,18 @@
  *    again is asked about again. Replacing first copies their version to a backup file beside
  *    it (`FILE.mine`, never over an existing backup), and their version is also in the clone's
  *    history, since uncommitted files are refused below.
- * Edits the app makes outside the scaffold (the cleanup's commented-out `- cluster.yaml`) are
- * deliberately not recorded: rewriting them back would recreate the GKE cluster.
+ * Edits the app makes to scaffold files outside the scaffold (the cleanup's commented-out
+ * `- cluster.yaml`) are not in that record: the cleanup keeps its own list of them in the app's
+ * data folder (`lab-edits.json`, see recordLabEdit), as "this version came from the app's version
+ * by the app's edit". A file holding such a version is the app's own, so the next `lab up` puts
+ * the scaffold's version back (which recreates the GKE cluster, as `lab up` means); a version the
+ * person changed after the cleanup, or before it, is theirs and asked about as any other.
  *
  * The clone must have no uncommitted changes in the files the scaffold touches, apart from the
  * app's own not-yet-committed writes.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, promises as fs } from 'node:fs';
+import { existsSync, promises as fs, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { LabInputs, ScaffoldDecision } from '../../api/inputs';
 import type { Runner } from '../run/runner';
@@ -38,6 +42,55 @@ export interface ScaffoldWriteOptions {
   keep?: readonly ScaffoldDecision[];
   /** No one to ask: conflicts are an error. */
   headless?: boolean;
+  /** Edits the app itself made to scaffold files outside the scaffold (readLabEdits). */
+  labEdits?: readonly LabEdit[];
+}
+
+/** One edit the app made to a scaffold file: content hashes (contentHash) of the file before and after it. */
+export interface LabEdit {
+  file: string;
+  before: string;
+  after: string;
+}
+
+export const LAB_EDITS_FILE = 'lab-edits.json';
+
+/** The app's own edits recorded in `dataDir`; an unreadable list counts as empty (files then conflict, which is safe). */
+export function readLabEdits(dataDir: string): LabEdit[] {
+  try {
+    const parsed = JSON.parse(readFileSync(path.join(dataDir, LAB_EDITS_FILE), 'utf8')) as { edits?: unknown };
+    if (!Array.isArray(parsed.edits)) return [];
+    return parsed.edits.filter((e): e is LabEdit => typeof e?.file === 'string' && typeof e?.before === 'string' && typeof e?.after === 'string');
+  } catch {
+    return [];
+  }
+}
+
+/** Records that the app turned `before` into `after` in `file` (repository path); a no-op edit records nothing. */
+export function recordLabEdit(dataDir: string, file: string, before: string, after: string): void {
+  const edit: LabEdit = { file, before: contentHash(before), after: contentHash(after) };
+  if (edit.before === edit.after) return;
+  const edits = readLabEdits(dataDir);
+  if (edits.some((e) => e.file === edit.file && e.before === edit.before && e.after === edit.after)) return;
+  mkdirSync(dataDir, { recursive: true });
+  const target = path.join(dataDir, LAB_EDITS_FILE);
+  // Written aside and renamed, so a crash never leaves half a list.
+  writeFileSync(`${target}.tmp`, JSON.stringify({ version: 1, edits: [...edits, edit] }, null, 2) + '\n');
+  renameSync(`${target}.tmp`, target);
+}
+
+/** Every version of `file` that is the app's own: what it last wrote, and whatever its recorded edits made of those. */
+function appVersions(file: string, written: string | undefined, edits: readonly LabEdit[]): Set<string> {
+  const versions = new Set<string>(written ? [written] : []);
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const edit of edits) {
+      if (edit.file !== file || !versions.has(edit.before) || versions.has(edit.after)) continue;
+      versions.add(edit.after);
+      grew = true;
+    }
+  }
+  return versions;
 }
 
 export type ConflictReason = 'edited' | 'deleted' | 'not-written-by-the-app';
@@ -57,6 +110,8 @@ export interface ScaffoldWriteResult {
   written: string[];
   unchanged: string[];
   kept: string[];
+  /** Files an edit of the app's own (the cleanup's) had changed, put back to the scaffold's version; also in `written`. */
+  restored: string[];
   /** Files replaced by the lab's version at the person's request, with where their version went. */
   replaced: Array<{ file: string; backup?: string }>;
   /** Non-empty means nothing was written: answer with `replace` or `keep`. */
@@ -133,9 +188,10 @@ export async function writeScaffold(repoDir: string, inputs: LabInputs, options:
   const current = new Map<string, string | undefined>();
   for (const file of desired.keys()) current.set(file, await readIfExists(path.join(repoDir, file)));
 
-  await refuseUncommitted(repoDir, [...desired.keys()], current, record, options.runner);
+  const ownVersions = new Map([...desired.keys()].map((file) => [file, appVersions(file, record.files[file], options.labEdits ?? [])]));
+  await refuseUncommitted(repoDir, [...desired.keys()], current, ownVersions, options.runner);
 
-  const result: ScaffoldWriteResult = { written: [], unchanged: [], kept: [], replaced: [], conflicts: [] };
+  const result: ScaffoldWriteResult = { written: [], unchanged: [], kept: [], restored: [], replaced: [], conflicts: [] };
   const toWrite: string[] = [];
   const toReplace: string[] = [];
   for (const [file, content] of desired) {
@@ -145,8 +201,9 @@ export async function writeScaffold(repoDir: string, inputs: LabInputs, options:
       continue;
     }
     const ours = record.files[file];
-    const untouched = now === undefined ? ours === undefined : ours !== undefined && contentHash(now) === ours;
+    const untouched = now === undefined ? ours === undefined : ours !== undefined && ownVersions.get(file)!.has(contentHash(now));
     if (untouched) {
+      if (now !== undefined && contentHash(now) !== ours) result.restored.push(file);
       toWrite.push(file);
       continue;
     }
@@ -224,7 +281,7 @@ async function readIfExists(file: string): Promise<string | undefined> {
 }
 
 /** `git status` of the scaffold's paths; the app's own uncommitted writes do not count. */
-async function refuseUncommitted(repoDir: string, files: string[], current: Map<string, string | undefined>, record: ScaffoldRecord, runner: Runner): Promise<void> {
+async function refuseUncommitted(repoDir: string, files: string[], current: Map<string, string | undefined>, ownVersions: Map<string, Set<string>>, runner: Runner): Promise<void> {
   const { stdout } = await runner.run({ argv: ['git', 'status', '--porcelain=v1', '-z', '--untracked-files=all', '--', ...files], cwd: repoDir });
   const entries = stdout.split('\0');
   const changed: string[] = [];
@@ -238,7 +295,7 @@ async function refuseUncommitted(repoDir: string, files: string[], current: Map<
   const dirty = changed
     .filter((file) => {
       const now = current.get(file);
-      return !(now !== undefined && record.files[file] === contentHash(now));
+      return !(now !== undefined && ownVersions.get(file)?.has(contentHash(now)));
     });
   if (dirty.length > 0) throw new UncommittedChangesError([...new Set(dirty)].sort());
 }

@@ -10,7 +10,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { LabInputs } from '../../api/inputs';
 import { scaffoldFiles, sealedSecretPaths } from '../gitops/scaffold';
-import { SCAFFOLD_RECORD, ScaffoldConflictError, versionHash, writeScaffold } from '../gitops/write';
+import { readLabEdits, SCAFFOLD_RECORD, ScaffoldConflictError, versionHash, writeScaffold } from '../gitops/write';
 import type { StepContext } from '../plan/step';
 import { fromCatalogue, type StepBehaviour } from './deps';
 import { blobHash, cloneDir, publish, remoteTree, stepRunner } from './push';
@@ -64,7 +64,14 @@ export async function writeAndPublish(ctx: StepContext, dir: string, message: st
   const { keep, replace } = scaffoldAnswers(ctx.inputs);
   let result;
   try {
-    result = await writeScaffold(dir, ctx.inputs, { runner: stepRunner(ctx), headless: true, keep, replace, ...(ctx.ledger ? { session: ctx.ledger.sessionId } : {}) });
+    result = await writeScaffold(dir, ctx.inputs, {
+      runner: stepRunner(ctx),
+      headless: true,
+      keep,
+      replace,
+      labEdits: readLabEdits(ctx.dataDir),
+      ...(ctx.ledger ? { session: ctx.ledger.sessionId } : {}),
+    });
   } catch (error) {
     if (error instanceof ScaffoldConflictError) {
       // The log keeps the diffs too, for `lab up`, whose person reads the terminal rather than a card.
@@ -73,6 +80,7 @@ export async function writeAndPublish(ctx: StepContext, dir: string, message: st
     throw error;
   }
   for (const file of result.kept) ctx.info(`Keeping your version of ${file}, as you chose.`);
+  for (const file of result.restored) ctx.info(`Putting back the lab's version of ${file}, which lab down had changed (commented-out entries), so the resources it lists are made again.`);
   for (const { file, backup } of result.replaced) ctx.info(backup ? `Replacing your version of ${file} with the lab's, as you chose; yours is kept in ${backup}.` : `Restoring ${file}, which you had deleted, as you chose.`);
   if (result.written.length > 0) ctx.info(`Wrote ${result.written.length} file(s) of the scaffold; ${result.unchanged.length} already as the app writes them.`);
   // A file the person deleted and chose to leave deleted is not there to stage (`git add` would refuse the path).
