@@ -133,6 +133,37 @@ describe('simulated Flux controllers', () => {
     expect(missing.message).toMatch(/^kustomization path not found: stat .*\/does-not-exist: no such file or directory$/);
   });
 
+  it("holds a dependent until its dependency applied the source's revision, then applies it once the dependency has", async () => {
+    const configMap = (name: string, value: string): string => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\n  namespace: default\ndata:\n  value: "${value}"\n`;
+    await repo.write({ 'first/settings.yaml': configMap('first', 'one'), 'second/settings.yaml': configMap('second', 'one') });
+    await repo.commitAndPush('two ordered folders');
+    await requestReconcile(GIT_REPOSITORY, 'flux-system');
+    apply(kustomization('first', { path: './first' }));
+    await eventually(() => ready(KUSTOMIZATION, 'first'), 20_000, 'first Ready');
+    // Suspended, the dependency stays Ready on the revision it applied while the source moves on.
+    apply(kustomization('first', { path: './first', suspend: true }));
+    await repo.write({ 'first/settings.yaml': configMap('first', 'two') });
+    const head = await repo.commitAndPush('a new value for first');
+    await requestReconcile(GIT_REPOSITORY, 'flux-system');
+    apply(kustomization('second', { path: './second', dependsOn: [{ name: 'first' }] }));
+    const held = await eventually(() => {
+      const c = condition(KUSTOMIZATION, 'second');
+      return c?.reason === 'DependencyNotReady' ? c : undefined;
+    }, 20_000, 'second held');
+    expect(held).toMatchObject({ status: 'False', message: "dependency 'flux-system/first' revision is not up to date" });
+    expect(kube.store.get('v1', 'ConfigMap', 'default', 'second')).toBeUndefined();
+    // Resumed, the dependency applies the new revision, and the dependent follows.
+    const suspended = kube.store.get(KUSTOMIZATION.apiVersion, KUSTOMIZATION.kind, 'flux-system', 'first') as KubeObject;
+    kube.store.update({ ...suspended, spec: { ...(suspended.spec as Record<string, unknown>), suspend: false } });
+    const applied = await eventually(() => {
+      const object = ready(KUSTOMIZATION, 'second');
+      return (object?.status as { lastAppliedRevision?: string } | undefined)?.lastAppliedRevision === `main@sha1:${head}` ? object : undefined;
+    }, 20_000, () => `second to apply ${head}: ${JSON.stringify(condition(KUSTOMIZATION, 'second'))}`);
+    expect((ready(KUSTOMIZATION, 'first')?.status as { lastAppliedRevision?: string }).lastAppliedRevision).toBe(`main@sha1:${head}`);
+    expect(readyCondition(applied)?.message).toBe(`Applied revision: main@sha1:${head}`);
+    expect(kube.store.get('v1', 'ConfigMap', 'default', 'second')).toBeDefined();
+  });
+
   it('prunes an object removed from Git once the new revision is fetched', async () => {
     await repo.write({ 'apps/old.yaml': null });
     const head = await repo.commitAndPush('drop the old config map');

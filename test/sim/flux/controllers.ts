@@ -246,7 +246,9 @@ export function startFluxControllers(options: FluxControllerOptions): FluxContro
     }
     if (seen.get(key) !== trigger(object)) enqueue(object.kind, namespace, object.metadata.name);
     const ready = isReady(object);
-    const revision = String((object.status as { artifact?: { revision?: string } } | undefined)?.artifact?.revision ?? '');
+    // Sources by their artifact, Kustomizations by the revision they applied (the real predicates).
+    const status = (object.status ?? {}) as { artifact?: { revision?: string }; lastAppliedRevision?: string };
+    const revision = String(status.artifact?.revision ?? status.lastAppliedRevision ?? '');
     const marker = `${ready}|${revision}`;
     if (ready && lastReady.get(key) !== marker) enqueueDependents(object);
     lastReady.set(key, marker);

@@ -50,6 +50,21 @@ function stage(object: KubeObject): number {
   return object.kind === 'CustomResourceDefinition' ? 0 : object.kind === 'Namespace' ? 1 : 2;
 }
 
+/**
+ * Why a dependency holds a Kustomization back, as kustomize-controller's checkDependencies says
+ * it: not reconciled at its latest generation, not Ready, or (when both read the same source)
+ * not yet applied the revision this one is about to apply. Undefined: it may go on.
+ */
+function dependencyNotReady(dependency: KubeObject, sourceRef: KustomizationSpec['sourceRef'], sourceNs: string, revision: string): string | undefined {
+  const status = (dependency.status ?? {}) as { observedGeneration?: number; lastAppliedRevision?: string };
+  if (conditionsOf(dependency).length === 0 || status.observedGeneration !== (dependency.metadata.generation ?? 1)) return 'is not ready';
+  if (!isReady(dependency)) return 'is not ready';
+  const theirs = (dependency.spec as KustomizationSpec).sourceRef;
+  const sameSource = theirs.kind === sourceRef.kind && theirs.name === sourceRef.name && (theirs.namespace ?? dependency.metadata.namespace ?? 'default') === sourceNs;
+  if (sameSource && status.lastAppliedRevision !== revision) return 'revision is not up to date';
+  return undefined;
+}
+
 export async function reconcileKustomization(rt: ControllerRuntime, object: KubeObject): Promise<ReconcileResult> {
   const spec = object.spec as KustomizationSpec;
   const { namespace = 'default', name } = object.metadata;
@@ -57,8 +72,13 @@ export async function reconcileKustomization(rt: ControllerRuntime, object: Kube
   const interval = parseGoDuration(spec.interval, 600);
   const retry = parseGoDuration(spec.retryInterval, interval);
   const timeout = parseGoDuration(spec.timeout, interval);
-  if (spec.suspend) return {};
   const requested = object.metadata.annotations?.[REQUESTED_AT];
+  if (spec.suspend) {
+    // The real controller records the generation it saw whenever Ready is True, suspended or not,
+    // so its dependents judge it by the revision it last applied.
+    if (isReady(object)) patchStatus(rt.store, KUSTOMIZATION, namespace, name, (status) => ({ ...status, observedGeneration: generation }));
+    return {};
+  }
   const write = (updates: Array<Omit<Condition, 'lastTransitionTime'>>, extra: Record<string, unknown> = {}, drop: string[] = []): void => {
     patchStatus(rt.store, KUSTOMIZATION, namespace, name, (status, current) => ({
       ...status,
@@ -74,17 +94,7 @@ export async function reconcileKustomization(rt: ControllerRuntime, object: Kube
     return { requeueAfter };
   };
 
-  for (const dep of spec.dependsOn ?? []) {
-    const depNs = dep.namespace ?? namespace;
-    const found = safeGet(rt.store, KUSTOMIZATION.apiVersion, KUSTOMIZATION.kind, depNs, dep.name);
-    if (!found) return fail('DependencyNotReady', `dependency '${depNs}/${dep.name}' not found: kustomizations.kustomize.toolkit.fluxcd.io "${dep.name}" not found`, DEPENDENCY_REQUEUE);
-    if (!isReady(found)) {
-      rt.log('kustomize-controller', 'info', object, `Dependencies do not meet ready condition, retrying in ${formatGoDuration(DEPENDENCY_REQUEUE)}`);
-      return fail('DependencyNotReady', `dependency '${depNs}/${dep.name}' is not ready`, DEPENDENCY_REQUEUE);
-    }
-  }
-  if ((spec.dependsOn ?? []).length > 0) rt.log('kustomize-controller', 'info', object, 'All dependencies are ready, proceeding with reconciliation');
-
+  // As the real controller: the source first, then the dependencies against its revision.
   const sourceNs = spec.sourceRef.namespace ?? namespace;
   const source = safeGet(rt.store, GIT_REPOSITORY.apiVersion, GIT_REPOSITORY.kind, sourceNs, spec.sourceRef.name);
   const artifact = rt.artifacts.get(`${sourceNs}/${spec.sourceRef.name}`);
@@ -93,9 +103,20 @@ export async function reconcileKustomization(rt: ControllerRuntime, object: Kube
   }
   if (!artifact || !isReady(source)) {
     if (isReady(source)) rt.enqueue('GitRepository', sourceNs, spec.sourceRef.name);
-    return fail('ArtifactFailed', `Source artifact not found, retrying in ${formatGoDuration(30)}`, 30);
+    return fail('ArtifactFailed', `Source artifact not found, retrying in ${formatGoDuration(DEPENDENCY_REQUEUE)}`, DEPENDENCY_REQUEUE);
   }
   const revision = artifact.revision;
+
+  for (const dep of spec.dependsOn ?? []) {
+    const depNs = dep.namespace ?? namespace;
+    const found = safeGet(rt.store, KUSTOMIZATION.apiVersion, KUSTOMIZATION.kind, depNs, dep.name);
+    const why = found ? dependencyNotReady(found, spec.sourceRef, sourceNs, revision) : `not found: kustomizations.kustomize.toolkit.fluxcd.io "${dep.name}" not found`;
+    if (why) {
+      if (found) rt.log('kustomize-controller', 'info', object, `Dependencies do not meet ready condition, retrying in ${formatGoDuration(DEPENDENCY_REQUEUE)}`);
+      return fail('DependencyNotReady', `dependency '${depNs}/${dep.name}' ${why}`, DEPENDENCY_REQUEUE);
+    }
+  }
+  if ((spec.dependsOn ?? []).length > 0) rt.log('kustomize-controller', 'info', object, 'All dependencies are ready, proceeding with reconciliation');
   write([{ type: 'Ready', status: 'Unknown', reason: 'Progressing', message: `Reconciliation in progress` }], { lastAttemptedRevision: revision });
 
   let objects: KubeObject[];
