@@ -68,6 +68,21 @@ export function kustomizationApplied(object: KubeObjectLike): { applied: boolean
     : { applied: false, message: state.message };
 }
 
+/**
+ * The Kustomization Flux holds for another (`namespace/name`), or undefined. kustomize-controller
+ * answers Ready False, reason DependencyNotReady, whenever a dependency is not Ready or has not
+ * applied the source's newest revision yet; it looks again when that dependency turns Ready, so
+ * this is "not yet", never a verdict on the object itself. Every dependency reconciles now and
+ * then (Ready is Unknown meanwhile), so a healthy chain shows this for a moment too.
+ */
+export function heldByDependency(object: KubeObjectLike): string | undefined {
+  const ready = conditionOf(object, 'Ready');
+  if (ready?.status !== 'False' || ready.reason !== 'DependencyNotReady') return undefined;
+  const named = /dependency '([^'/]+)\/([^']+)'/.exec(ready.message ?? '');
+  if (named) return `${named[1]}/${named[2]}`;
+  return dependsOn(object)[0];
+}
+
 /** Flux `spec.dependsOn` as `namespace/name` (the namespace defaults to the object's own). */
 export function dependsOn(object: KubeObjectLike): string[] {
   const spec = isRecord(object.spec) ? object.spec : {};

@@ -14,9 +14,10 @@ import type { KubeTarget } from '../kube/config';
 import { hasContext } from '../kube/config';
 import { watchFluxObjects } from '../kube/flux-objects';
 import { readObject } from '../kube/read';
-import { kustomizationApplied } from '../kube/status';
+import { dependsOn, heldByDependency, kustomizationApplied } from '../kube/status';
 import { waitForCondition } from '../kube/wait';
 import type { StepContext } from '../plan/step';
+import { CommandError } from '../run/runner';
 import { reconcileKustomization } from '../tools/flux';
 import { k3dContext } from '../tools/k3d';
 import { DEFAULT_READY_TIMEOUT_MS, fromCatalogue, k3dName, runnerOf, type StepBehaviour, type StepDeps } from './deps';
@@ -44,12 +45,53 @@ export const targetOf = (context: string, deps: StepDeps): KubeTarget => ({ cont
 export async function kustomizationsReady(target: KubeTarget, names: readonly string[]): Promise<{ ready: boolean; detail: string }> {
   if (!hasContext(target)) return { ready: false, detail: `The kubeconfig has no context ${target.context} yet` };
   for (const name of names) {
-    const object = await readObject(target, kustomizationRef(name));
-    if (!object) return { ready: false, detail: `Kustomization flux-system/${name} does not exist on ${target.context} yet` };
-    const state = kustomizationApplied(object);
+    const state = await appliedState(target, `flux-system/${name}`, new Set());
+    if (!state.exists) return { ready: false, detail: `Kustomization flux-system/${name} does not exist on ${target.context} yet` };
     if (!state.applied) return { ready: false, detail: `Kustomization flux-system/${name} is not Ready on ${target.context}: ${state.message}` };
   }
   return { ready: true, detail: `Kustomizations ${names.join(', ')} are Ready on ${target.context}` };
+}
+
+/**
+ * Whether a Kustomization's outcome exists. One Flux holds for a dependency (DependencyNotReady)
+ * but applied before is judged by that dependency: the hold only lasts while the dependency
+ * reconciles, which every Kustomization does at its interval, so a done chain would otherwise
+ * look undone now and then.
+ */
+async function appliedState(target: KubeTarget, id: string, seen: Set<string>): Promise<{ exists: boolean; applied: boolean; message: string }> {
+  seen.add(id);
+  const [namespace = 'flux-system', name = id] = id.split('/');
+  const object = await readObject(target, { ...kustomizationRef(name), namespace });
+  if (!object) return { exists: false, applied: false, message: `Kustomization ${id} does not exist` };
+  const state = kustomizationApplied(object);
+  const held = heldByDependency(object);
+  const revision = (object.status as { lastAppliedRevision?: unknown } | undefined)?.lastAppliedRevision;
+  const appliedBefore = typeof revision === 'string' && revision !== '';
+  if (state.applied || !held || !appliedBefore || seen.has(held)) return { exists: true, ...state };
+  const dependency = await appliedState(target, held, seen);
+  return dependency.applied ? { exists: true, applied: true, message: `${state.message} for now (it applied before)` } : { exists: true, applied: false, message: state.message };
+}
+
+/** What `flux reconcile` prints when kustomize-controller holds the object for a dependency. */
+const HELD_FOR_DEPENDENCY = /dependency '([^']+)' (?:is not ready|revision is not up to date)/;
+
+/**
+ * Asks Flux to apply a Kustomization now (unless it already applied the newest commit), after
+ * its dependencies are Ready. They can still be reconciling when Flux looks (a commit just
+ * fetched, or their own interval), and then `flux reconcile` fails with Flux's "dependency ...
+ * is not ready". That is not the object failing: kustomize-controller applies it by itself as
+ * soon as the dependency is Ready again, so the step says so and lets its bounded wait judge.
+ */
+export async function askFluxToApply(ctx: StepContext, deps: StepDeps, context: string, name: string, timeoutMs = deps.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS): Promise<void> {
+  const object = await readObject(targetOf(context, deps), kustomizationRef(name));
+  if (object) await waitKustomizationIds(ctx, deps, context, dependsOn(object), timeoutMs);
+  try {
+    await reconcileUnlessCurrent(ctx, deps.env, context, name);
+  } catch (error) {
+    const held = error instanceof CommandError && !error.cancelled && !error.timedOut ? HELD_FOR_DEPENDENCY.exec(error.stderr)?.[1] : undefined;
+    if (!held) throw error;
+    ctx.info(`Flux holds ${name} while ${held} reconciles; it applies ${name} as soon as ${held} is Ready again, and this step waits for that.`);
+  }
 }
 
 /**
@@ -72,12 +114,19 @@ export async function withFluxBoard<T>(target: KubeTarget, deps: StepDeps, work:
  * time one changes; a timeout fails with that object's own last message.
  */
 export async function waitKustomizations(ctx: StepContext, deps: StepDeps, context: string, names: readonly string[], timeoutMs = deps.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS): Promise<void> {
-  for (const name of names) {
+  await waitKustomizationIds(ctx, deps, context, names.map((name) => `flux-system/${name}`), timeoutMs);
+}
+
+/** waitKustomizations for `namespace/name` ids (as Flux's dependsOn names them). */
+async function waitKustomizationIds(ctx: StepContext, deps: StepDeps, context: string, ids: readonly string[], timeoutMs: number): Promise<void> {
+  for (const id of ids) {
+    const [namespace = 'flux-system', name = id] = id.split('/');
     let said = '';
     const ready = await waitForCondition({
       kubeconfigContext: context,
       ...(deps.env ? { env: deps.env } : {}),
       ...kustomizationRef(name),
+      namespace,
       timeoutMs,
       signal: ctx.signal,
       onStatus: (status) => {

@@ -15,9 +15,8 @@ import { conditionOf, toResourceStatus, type KubeObjectLike } from '../kube/stat
 import { watchObjects } from '../kube/watch';
 import type { StepContext } from '../plan/step';
 import type { RunCommand } from '../tools/k3d';
-import { gkeName, localContext, targetOf, waitKustomizations, withFluxBoard } from './crossplane';
+import { askFluxToApply, gkeName, localContext, targetOf, waitKustomizations, withFluxBoard } from './crossplane';
 import { fromCatalogue, runnerOf, type StepBehaviour, type StepDeps } from './deps';
-import { reconcileUnlessCurrent } from './push';
 
 /** GKE creation takes about ten minutes for real, and the node pool a few more. */
 const DEFAULT_GKE_TIMEOUT_MS = 25 * 60_000;
@@ -200,7 +199,7 @@ export const gkeClusterStep: StepBehaviour = (info, deps) => ({
     const timeoutMs = deps.readyTimeoutMs ?? DEFAULT_GKE_TIMEOUT_MS;
     await withFluxBoard(target, deps, async () => {
       ctx.info(`Asking Flux on ${context} to apply the network, cluster and node pool now.`);
-      await reconcileUnlessCurrent(ctx, deps.env, context, 'infrastructure-custom-resources');
+      await askFluxToApply(ctx, deps, context, 'infrastructure-custom-resources');
       await waitKustomizations(ctx, deps, context, ['infrastructure-custom-resources']);
     });
     ctx.info('Crossplane now asks Google for the network, the cluster and its node pool. Google takes about ten minutes; progress follows.');
