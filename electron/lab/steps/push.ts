@@ -12,7 +12,7 @@ import type { LabInputs } from '../../api/inputs';
 import { formatProblem, runGuards } from '../gitops/guards';
 import { readObject } from '../kube/read';
 import type { StepContext } from '../plan/step';
-import type { Runner } from '../run/runner';
+import { CommandError, type Runner } from '../run/runner';
 import { reconcileKustomization } from '../tools/flux';
 import { add, commit, gitTokenEnv, head, push, remoteHead } from '../tools/git';
 import { k3dContext } from '../tools/k3d';
@@ -108,9 +108,23 @@ export async function publish(ctx: StepContext, dir: string, options: PublishOpt
   await push(run, dir, BRANCH, tokenOptions(ctx));
   for (const context of contextsConcerned(ctx, stagedFiles)) {
     ctx.info(`Asking Flux on ${context} to fetch the new commit now rather than at its next interval.`);
-    await reconcileKustomization(run, 'flux-system', context);
+    await reconcileIfFluxRuns(ctx, context);
   }
   return { committed: staged, pushed: true };
+}
+
+/**
+ * A cluster without Flux yet (a second `lab up` after `lab down`: the clone and the repository
+ * are still there, the cluster and its Flux are made again meanwhile) has nothing to ask; its
+ * bootstrap applies the branch as it is then, this commit included. Any other failure is one.
+ */
+async function reconcileIfFluxRuns(ctx: StepContext, context: string): Promise<void> {
+  try {
+    await reconcileKustomization(runnerOf(ctx), 'flux-system', context);
+  } catch (error) {
+    if (!(error instanceof CommandError) || error.exitCode !== 1 || !/"flux-system" not found|context "[^"]*" does not exist/.test(`${error.stderr}\n${error.stdout}`)) throw error;
+    ctx.info(`Flux is not running on ${context} yet; its bootstrap will apply this commit.`);
+  }
 }
 
 /**

@@ -1,0 +1,261 @@
+/**
+ * A workshop's second day: `lab up`, `lab down`, then `lab up` again against the simulated world,
+ * in-process with the real engine. The second `lab up` meets what the first day left in the
+ * repository: the kustomization with `- cluster.yaml` commented out by the teardown, and secrets
+ * sealed with the keys of clusters that no longer exist. It must put the GKE cluster back, seal
+ * again for the new clusters (whose controllers then decrypt), and end with the shop's address.
+ *
+ * Below it, the scaffold writer on its own: the teardown's claimed edit is the app's and is put
+ * back; a person's change made on top of it, or an edit nobody claimed, is asked about.
+ */
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { runCli, type CliDeps } from '../../../electron/hosts/cli/program';
+import { createEngine, type Engine } from '../../../electron/lab/engine/index';
+import { setListEntryCommentedInText } from '../../../electron/lab/gitops/kustomization-edit';
+import { customResourcesKustomization, sealedSecretPaths } from '../../../electron/lab/gitops/scaffold';
+import { tempDir, testInputs } from '../../../electron/lab/gitops/test-helpers';
+import { recordLabEdit, readLabEdits, ScaffoldConflictError, writeScaffold } from '../../../electron/lab/gitops/write';
+import { labSteps } from '../../../electron/lab/plan/lab-steps';
+import type { StepDefinition } from '../../../electron/lab/plan/step';
+import type { JournalRecord } from '../../../electron/lab/run/journal';
+import { createRunner } from '../../../electron/lab/run/runner';
+import { sealedWith } from '../../../electron/lab/steps/seal-gcp-creds';
+import { startTestWorld, type TestWorld } from '../world/test-world';
+
+let t: TestWorld;
+let env: Record<string, string>;
+let project: string;
+let workspace: string;
+let config: string;
+const engines: Engine[] = [];
+
+const dataDir = () => path.join(t.workDir, 'lab-data');
+const k3dContext = 'k3d-lab';
+const gkeContext = () => `gke_${project}_europe-west9-a_dev-cluster`;
+const labInputs = () => testInputs({ k3dName: 'lab' });
+
+/** Every step but the manual `tools` (asdf installs nothing in the world's PATH). */
+function steps(): StepDefinition[] {
+  return labSteps({ env, readyTimeoutMs: 40_000 })
+    .filter((s) => s.id !== 'tools')
+    .map((s) => ({ ...s, dependsOn: s.dependsOn.filter((d) => d !== 'tools') }));
+}
+
+function engine(): Engine {
+  const made = createEngine({ dataDir: dataDir(), env, steps: steps(), logWindowMs: 1, teardown: { pollMs: 200, timeouts: { loadBalancer: 30_000, gke: 40_000, network: 30_000 } } });
+  engines.push(made);
+  return made;
+}
+
+function cli() {
+  const out: string[] = [];
+  const err: string[] = [];
+  const deps: CliDeps = {
+    version: 'test',
+    createEngine: () => engine(),
+    startWebHost: async () => {
+      throw new Error('not used');
+    },
+    staticDir: '/nonexistent',
+    env,
+    stdout: (text) => void out.push(text),
+    stderr: (text) => void err.push(text),
+    openBrowser: () => undefined,
+    waitForShutdown: () => new Promise<void>(() => undefined),
+  };
+  return { deps, out: () => out.join(''), err: () => err.join('') };
+}
+
+async function journal(): Promise<JournalRecord[]> {
+  const reader = engine();
+  try {
+    return (await reader.getJournal({})).entries as JournalRecord[];
+  } finally {
+    await reader.close();
+  }
+}
+
+const line = (e: JournalRecord) => (e.pipeline ?? [e.argv]).map((argv) => argv.join(' ')).join(' | ');
+
+/** A step's log, to say what happened when an assertion fails. */
+const logOf = (stepId: string): string => {
+  const file = path.join(dataDir(), 'logs', `${stepId}.log`);
+  return fs.existsSync(file) ? fs.readFileSync(file, 'utf8').split('\n').filter((l) => /^[^\s{}[\]]/.test(l)).join('\n').slice(-4000) : `(no log for ${stepId})`;
+};
+
+async function json<T>(file: string, args: string[]): Promise<T> {
+  const result = await t.exec(file, args);
+  expect(result.code, result.stderr).toBe(0);
+  return JSON.parse(result.stdout) as T;
+}
+
+async function world() {
+  const clusters = await json<Array<{ name: string; status: string }>>('gcloud', ['container', 'clusters', 'list', '--format=json', `--project=${project}`]);
+  const networks = await json<Array<{ name: string }>>('gcloud', ['compute', 'networks', 'list', '--format=json', `--project=${project}`]);
+  const k3d = await json<Array<{ name: string }>>('k3d', ['cluster', 'list', '-o', 'json']);
+  return { clusters: clusters.map((c) => `${c.name} ${c.status}`), networks: networks.map((n) => n.name), k3d: k3d.map((c) => c.name) };
+}
+
+/** The file as origin/main holds it (the simulated GitHub), fetched into the clone first. */
+async function onRemote(file: string): Promise<string> {
+  const fetched = await t.exec('git', ['-C', workspace, 'fetch', '-q', 'origin', 'main']);
+  expect(fetched.code, fetched.stderr).toBe(0);
+  const shown = await t.exec('git', ['-C', workspace, 'show', `origin/main:${file}`]);
+  expect(shown.code, shown.stderr).toBe(0);
+  return shown.stdout;
+}
+
+/** The fingerprint of the certificate the cluster's controller hands out, read with kubeseal as a person would. */
+async function certificateOf(context: string): Promise<string> {
+  const fetched = await t.exec('kubeseal', ['--fetch-cert', `--context=${context}`]);
+  expect(fetched.code, fetched.stderr).toBe(0);
+  const body = /-----BEGIN CERTIFICATE-----([\s\S]*?)-----END CERTIFICATE-----/.exec(fetched.stdout)![1]!.replace(/\s+/g, '');
+  return `sha256:${createHash('sha256').update(Buffer.from(body, 'base64')).digest('hex')}`;
+}
+
+async function syncedOf(context: string, namespace: string, name: string): Promise<string | undefined> {
+  const sealed = await json<{ status?: { conditions?: Array<{ type: string; status: string }> } }>('kubectl', ['get', 'sealedsecret', name, '-n', namespace, '-o', 'json', `--context=${context}`]);
+  return sealed.status?.conditions?.find((c) => c.type === 'Synced')?.status;
+}
+
+beforeAll(async () => {
+  t = await startTestWorld({ timeScale: 0.005 });
+  const worldEnv = t.world.env();
+  env = { ...worldEnv, HOME: t.workDir, GRAFANA_ADMIN_PASSWORD: 'grafana-Secret-4711-xyz' };
+  project = (await t.exec('gcloud', ['config', 'get-value', 'project'])).stdout.trim();
+  workspace = path.join(t.workDir, 'devflux');
+  config = path.join(t.workDir, 'lab.yaml');
+  fs.writeFileSync(
+    config,
+    `github:\n  owner: ${worldEnv.GITHUB_USER}\n  repository: devflux\ngcp:\n  project: ${project}\n  zone: europe-west9-a\nclusters:\n  k3dName: lab\n  gkeName: dev-cluster\n  machineType: e2-standard-2\n  preemptible: true\nworkspaceDir: ./devflux\n`,
+  );
+}, 60_000);
+
+afterAll(async () => {
+  for (const made of engines) await made.close();
+  await t?.dispose();
+});
+
+describe('lab up after lab down (a second day)', () => {
+  const sealed = () => sealedSecretPaths(labInputs());
+  const kustomization = () => customResourcesKustomization(labInputs());
+  const firstDay: { gcpCreds?: string; grafana?: string } = {};
+  let cut = 0;
+
+  it('day one: lab up makes the lab; each sealed file names the certificate of the cluster it was sealed for', async () => {
+    const run = cli();
+    expect(await runCli(run.deps, ['up', '--config', config, '--yes']), `${run.err()}\n${run.out().slice(-2000)}`).toBe(0);
+    expect((await world()).clusters).toEqual(['dev-cluster RUNNING']);
+    firstDay.gcpCreds = sealedWith(await onRemote(sealed().gcpCreds));
+    firstDay.grafana = sealedWith(await onRemote(sealed().grafana));
+    expect(firstDay.gcpCreds).toBe(await certificateOf(k3dContext));
+    expect(firstDay.grafana).toBe(await certificateOf(gkeContext()));
+    // Each cluster has its own key.
+    expect(firstDay.grafana).not.toBe(firstDay.gcpCreds);
+  }, 240_000);
+
+  it('lab down removes everything and leaves - cluster.yaml commented out on origin/main, claimed as the lab\'s own edit', async () => {
+    const run = cli();
+    const code = await runCli(run.deps, ['down', '--config', config, '--yes']);
+    expect(code, `${run.err()}\n${logOf('down-gke')}`).toBe(0);
+    expect(await world()).toEqual({ clusters: [], networks: [], k3d: [] });
+    const text = await onRemote(kustomization());
+    expect(text).toMatch(/^\s*# - cluster\.yaml$/m);
+    expect(text).toMatch(/^\s*# - network\.yaml$/m);
+    expect(readLabEdits(dataDir()).filter((e) => e.file === kustomization()).length).toBeGreaterThanOrEqual(2);
+    cut = (await journal()).length;
+  }, 180_000);
+
+  it('day two: lab up exits 0 with the shop\'s address and a RUNNING GKE cluster again', async () => {
+    const run = cli();
+    const code = await runCli(run.deps, ['up', '--config', config, '--yes']);
+    expect(code, `${run.err()}\n${run.out().slice(-3000)}\n${logOf('scaffold')}\n${logOf('seal-gcp-creds')}`).toBe(0);
+    const shop = /The shop is at (http:\/\/[\d.]+)/.exec(run.out())?.[1];
+    expect(shop).toBeDefined();
+    const snapshot = await t.world.snapshot();
+    expect(snapshot.gcp.projects[project]?.forwardingRules.map((r) => `http://${r.IPAddress}`)).toEqual([shop]);
+    expect((await world()).clusters).toEqual(['dev-cluster RUNNING']);
+    expect(logOf('scaffold')).toContain(`Putting back the lab's version of ${kustomization()}`);
+    const text = await onRemote(kustomization());
+    expect(text).toMatch(/^\s*- cluster\.yaml$/m);
+    expect(text).not.toMatch(/# - (cluster|nodepool|network)\.yaml/);
+  }, 240_000);
+
+  it('day two sealed again with the new clusters\' keys, and both controllers decrypted', async () => {
+    const gcpCreds = sealedWith(await onRemote(sealed().gcpCreds));
+    const grafana = sealedWith(await onRemote(sealed().grafana));
+    expect(gcpCreds).toBe(await certificateOf(k3dContext));
+    expect(grafana).toBe(await certificateOf(gkeContext()));
+    expect(gcpCreds).not.toBe(firstDay.gcpCreds);
+    expect(grafana).not.toBe(firstDay.grafana);
+    expect(await syncedOf(k3dContext, 'crossplane-system', 'gcp-creds')).toBe('True');
+    expect(await syncedOf(gkeContext(), 'observability', 'kube-prometheus-stack-grafana')).toBe('True');
+
+    const lines = (await journal()).slice(cut).map(line);
+    // The demo round trip ran again on the new local cluster, and each secret was sealed once.
+    expect(lines.filter((l) => /kubeseal --format yaml --namespace default /.test(l))).toHaveLength(1);
+    expect(lines.filter((l) => /kubeseal --format yaml --namespace crossplane-system /.test(l))).toHaveLength(1);
+    expect(lines.filter((l) => /kubeseal --format yaml --namespace observability /.test(l))).toHaveLength(1);
+  }, 60_000);
+});
+
+describe('the scaffold writer and the lab\'s own edits', () => {
+  const runner = createRunner({ loginShell: false });
+  const cleanups: Array<() => void> = [];
+  afterEach(() => cleanups.splice(0).forEach((remove) => remove()));
+  const inputs = testInputs();
+  const file = customResourcesKustomization(inputs);
+  const gitEnv = { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@example.test', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@example.test' };
+  const git = (dir: string, ...args: string[]) => execFileSync('git', args, { cwd: dir, env: gitEnv, encoding: 'utf8' });
+
+  /** A scaffolded clone whose kustomization the teardown commented out (committed), and the data folder that claims it when `claim`. */
+  async function tornDown(claim: boolean): Promise<{ dir: string; data: string; original: string }> {
+    const tmp = tempDir('up-after-down-');
+    cleanups.push(tmp.remove);
+    const dir = path.join(tmp.dir, 'clone');
+    const data = path.join(tmp.dir, 'data');
+    fs.mkdirSync(dir);
+    git(dir, 'init', '-q', '-b', 'main');
+    await writeScaffold(dir, inputs, { runner });
+    git(dir, 'add', '-A');
+    git(dir, 'commit', '-q', '-m', 'scaffold');
+    const original = fs.readFileSync(path.join(dir, file), 'utf8');
+    let text = original;
+    for (const entries of [['cluster.yaml', 'nodepool.yaml'], ['network.yaml']]) {
+      const before = text;
+      for (const entry of entries) text = setListEntryCommentedInText(text, entry, true);
+      if (claim) recordLabEdit(data, file, before, text);
+    }
+    fs.writeFileSync(path.join(dir, file), text);
+    git(dir, 'commit', '-q', '-am', 'Delete the GKE cluster and the network (GitOps Lab cleanup)');
+    return { dir, data, original };
+  }
+
+  it('puts the claimed commented-out entries back', async () => {
+    const { dir, data, original } = await tornDown(true);
+    const result = await writeScaffold(dir, inputs, { runner, headless: true, labEdits: readLabEdits(data) });
+    expect(result.restored).toEqual([file]);
+    expect(result.written).toEqual([file]);
+    expect(fs.readFileSync(path.join(dir, file), 'utf8')).toBe(original);
+  });
+
+  it('asks about a change the person made on top of the teardown\'s edit, and writes nothing', async () => {
+    const { dir, data } = await tornDown(true);
+    const mine = fs.readFileSync(path.join(dir, file), 'utf8') + '# keep the cluster away until Monday\n';
+    fs.writeFileSync(path.join(dir, file), mine);
+    git(dir, 'commit', '-q', '-am', 'my note');
+    const error = await writeScaffold(dir, inputs, { runner, headless: true, labEdits: readLabEdits(data) }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ScaffoldConflictError);
+    expect((error as ScaffoldConflictError).conflicts.map((c) => `${c.file} ${c.reason}`)).toEqual([`${file} edited`]);
+    expect(fs.readFileSync(path.join(dir, file), 'utf8')).toBe(mine);
+  });
+
+  it('asks about the same commented-out entries when no teardown claimed them (a person followed the tutorial by hand)', async () => {
+    const { dir, data } = await tornDown(false);
+    await expect(writeScaffold(dir, inputs, { runner, headless: true, labEdits: readLabEdits(data) })).rejects.toBeInstanceOf(ScaffoldConflictError);
+  });
+});
