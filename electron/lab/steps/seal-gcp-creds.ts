@@ -10,9 +10,9 @@
  * it: every new cluster makes a new sealing key (LAB.md section 5), so after `lab down` and a new
  * `lab up` the file from the first day is useless (`no key could decrypt secret`). The sealed file
  * carries, in a comment, the fingerprint of the certificate it was sealed with; the check compares
- * it with the cluster's (`kubeseal --fetch-cert`). A file without that comment (sealed by hand), or
- * sealed before the controller rotated its key, still counts when the cluster reports the very same
- * SealedSecret Synced.
+ * it with the one the cluster's controller serves now (what `kubeseal --fetch-cert` prints). A
+ * file without that comment (sealed by hand), or sealed before the controller rotated its key,
+ * still counts when the cluster reports the very same SealedSecret Synced.
  */
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';

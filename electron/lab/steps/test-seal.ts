@@ -3,9 +3,10 @@
  * kubeseal | kubectl apply -f -`, then the controller decrypts it into Secret default/foobar.
  * The demo SealedSecret is deleted afterwards so it does not linger in the cluster.
  * It is done once it succeeded against the cluster that exists now (its outputs record the
- * controller's certificate, compared with `kubeseal --fetch-cert`), or once the GCP key's sealed
- * file on the remote branch is usable by that cluster: the real sealing has then been done, the
- * demo proves nothing more. A round trip made with a deleted cluster proves nothing about a new one.
+ * controller's certificate, compared with the one it serves now: what `kubeseal --fetch-cert`
+ * prints), or once the GCP key's sealed file on the remote branch is usable by that cluster: the
+ * real sealing has then been done, the demo proves nothing more. A round trip made with a deleted
+ * cluster proves nothing about a new one.
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
