@@ -121,6 +121,28 @@ describe('scheduler: ordering and concurrency', () => {
   });
 });
 
+describe('scheduler: a step found done over dependencies that are not', () => {
+  it('holds its dependents until every ancestor is done (a clone that outlived its cluster)', async () => {
+    const t = new Trace();
+    const cluster = fakeStep('cluster', t);
+    const clone = fakeStep('clone', t, { dependsOn: ['cluster'], check: async () => ({ done: true, detail: 'the clone is there' }) });
+    const scaffold = fakeStep('scaffold', t, { dependsOn: ['clone'] });
+    const { scheduler } = makeScheduler([cluster, clone, scaffold], { concurrency: 3 });
+    await scheduler.recheck();
+    expect(scheduler.state('clone').status).toBe('succeeded');
+    scheduler.run('scaffold');
+    await cluster.started();
+    // The cluster is being made again: the scaffold must not start on the clone's word alone.
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(scaffold.runs).toBe(0);
+    cluster.succeed();
+    (await scaffold.started(), scaffold.succeed());
+    await scheduler.whenIdle();
+    expect(t.events.indexOf('end:cluster')).toBeGreaterThan(-1);
+    expect(t.events.indexOf('end:cluster')).toBeLessThan(t.events.indexOf('start:scaffold'));
+  });
+});
+
 describe('scheduler: failures, retry, skip', () => {
   it('holds dependents of a failed step and releases them after a retry', async () => {
     const t = new Trace();

@@ -217,7 +217,10 @@ export class Scheduler {
       const step = this.steps.get(id)!;
       let waiting = false;
       let blocker: string | undefined;
-      for (const dep of step.dependsOn) {
+      // Every ancestor, not only the direct dependencies: a step found done by its check (a clone
+      // that survived the cluster it was made for) must not let its dependents start while what it
+      // stands on is still being made again.
+      for (const dep of this.ancestors(id)) {
         const depState = this.states.get(dep)!;
         if (DONE.has(depState.status)) continue;
         if (STOPPED.has(depState.status) && !this.requested.has(dep)) {
@@ -246,6 +249,17 @@ export class Scheduler {
       this.idleWaiters = [];
       for (const wake of waiters) wake();
     }
+  }
+
+  private readonly ancestorCache = new Map<string, string[]>();
+  /** The step's transitive dependencies, in run order. */
+  private ancestors(id: string): string[] {
+    let found = this.ancestorCache.get(id);
+    if (!found) {
+      found = withDependencies(id, this.steps, this.order).filter((dep) => dep !== id);
+      this.ancestorCache.set(id, found);
+    }
+    return found;
   }
 
   private describeBlocker(dep: string, status: StepStatus): string {

@@ -89,18 +89,8 @@ export async function writeAndPublish(ctx: StepContext, dir: string, message: st
   await publish(ctx, dir, { message, paths, ...(extra.secrets ? { extraSecrets: extra.secrets } : {}) });
 }
 
-/**
- * The scaffold's push asks Flux on the local cluster to apply it, and every step after it relies
- * on that. It depends on the Flux bootstrap through the clone, but the scheduler starts a step
- * once its direct dependencies are done, and on a second `lab up` after `lab down` the clone is
- * found done while the cluster and its Flux are still being made again: the scaffold would then
- * run before Flux exists, and the Sealed Secrets step after it would wait on a cluster without Flux.
- */
-const AFTER_FLUX = 'flux-bootstrap';
-
 export const scaffoldStep: StepBehaviour = (info) => ({
   ...fromCatalogue(info),
-  dependsOn: info.dependsOn.includes(AFTER_FLUX) ? [...info.dependsOn] : [...info.dependsOn, AFTER_FLUX],
   async check(ctx) {
     const dir = cloneDir(ctx);
     if (!existsSync(path.join(dir, '.git'))) return { done: false, detail: `${dir} is not a clone yet` };
