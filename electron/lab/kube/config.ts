@@ -2,7 +2,7 @@
  * Kubeconfig for one context, read from the environment the engine runs commands with
  * (KUBECONFIG, else ~/.kube/config), so the API client talks to the same cluster kubectl does.
  */
-import fs from 'node:fs';
+import fs, { statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import * as k8s from '@kubernetes/client-node';
@@ -68,10 +68,62 @@ function withExecEnv(kc: k8s.KubeConfig, env: NodeJS.ProcessEnv): void {
   }
 }
 
+/** Loaded kubeconfigs kept at most; more means the environment keeps changing. */
+const SHARED_CONFIGS_LIMIT = 32;
+const sharedConfigs = new Map<string, k8s.KubeConfig>();
+
+/**
+ * One loaded kubeconfig per context, environment and state of the kubeconfig files, for the
+ * many short reads steps make: client-node keeps a credential plugin's token
+ * (gke-gcloud-auth-plugin) in the KubeConfig that fetched it, so reads that share it run the
+ * plugin once per token lifetime instead of once each. A rewritten kubeconfig (get-credentials,
+ * k3d) has a new state and is loaded again. Callers must not change the returned config.
+ */
+export function sharedKubeConfig(target: KubeTarget): k8s.KubeConfig {
+  const env = target.env ?? process.env;
+  const key = JSON.stringify([target.context, kubeconfigState(env), Object.entries(env).sort(([a], [b]) => a.localeCompare(b))]);
+  const known = sharedConfigs.get(key);
+  if (known) return known;
+  const kc = loadKubeConfig(target);
+  if (sharedConfigs.size >= SHARED_CONFIGS_LIMIT) sharedConfigs.clear();
+  sharedConfigs.set(key, kc);
+  return kc;
+}
+
+/** Size and modification time of the files loadKubeConfig reads. */
+function kubeconfigState(env: NodeJS.ProcessEnv): string[] {
+  return kubeconfigFiles(env).map((file) => {
+    try {
+      const stat = statSync(file);
+      return `${file}:${stat.size}:${stat.mtimeMs}`;
+    } catch {
+      return `${file}:none`;
+    }
+  });
+}
+
+const fetching = new WeakMap<k8s.KubeConfig, Promise<void>>();
+
+/**
+ * `sharedKubeConfig` with its credentials fetched: client-node caches a plugin's token only once
+ * the plugin answered, so reads started together would each run it. They wait for one fetch
+ * instead; once the token is cached a fetch costs nothing, and an expired one is fetched again.
+ */
+export async function authorizedKubeConfig(target: KubeTarget): Promise<k8s.KubeConfig> {
+  const kc = sharedKubeConfig(target);
+  let pending = fetching.get(kc);
+  if (!pending) {
+    pending = kc.applyToHTTPSOptions({}).finally(() => fetching.delete(kc));
+    fetching.set(kc, pending);
+  }
+  await pending;
+  return kc;
+}
+
 /** True when the kubeconfig names this context: a side-effect free check for steps. */
 export function hasContext(target: KubeTarget): boolean {
   try {
-    loadKubeConfig(target);
+    sharedKubeConfig(target);
     return true;
   } catch (error) {
     if (error instanceof KubeContextMissing) return false;

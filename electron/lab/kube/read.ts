@@ -3,7 +3,7 @@
  * or its kind because the CRD is not installed yet) is an answer, not an error.
  */
 import * as k8s from '@kubernetes/client-node';
-import { loadKubeConfig, type KubeTarget } from './config';
+import { authorizedKubeConfig, type KubeTarget } from './config';
 import type { KubeObjectLike } from './status';
 
 function isNotFound(error: unknown): boolean {
@@ -14,7 +14,7 @@ function isNotFound(error: unknown): boolean {
 }
 
 export async function readObject(target: KubeTarget, ref: { apiVersion: string; kind: string; namespace?: string; name: string }): Promise<KubeObjectLike | undefined> {
-  const api = k8s.KubernetesObjectApi.makeApiClient(loadKubeConfig(target));
+  const api = k8s.KubernetesObjectApi.makeApiClient(await authorizedKubeConfig(target));
   try {
     return (await api.read({ apiVersion: ref.apiVersion, kind: ref.kind, metadata: { name: ref.name, ...(ref.namespace ? { namespace: ref.namespace } : {}) } })) as KubeObjectLike;
   } catch (error) {
