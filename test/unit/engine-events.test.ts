@@ -115,7 +115,9 @@ describe('step log files', () => {
     expect(rotated).toBeLessThanOrEqual(cap);
     expect(fs.readdirSync(dir).sort()).toEqual(['flood.log', 'flood.log.1']);
     const whole = logs.read('flood', 0, 10_000);
-    expect(whole.size).toBe(current + rotated);
+    // Offsets and size count every byte ever written; the log holds its last `current + rotated`.
+    expect(whole.size).toBe(all.length);
+    expect(whole.offset).toBe(all.length - current - rotated);
     expect(all.endsWith(whole.text)).toBe(true);
     expect(logs.read('flood', -100, 100).text).toBe(`line 049 ${'x'.repeat(90)}\n`);
     // A single write bigger than the cap keeps its end.
