@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { WebSocket, WebSocketServer } from 'ws';
 import type { LabEvent } from '../../electron/api/contract';
 import type { HostBackend } from '../../electron/hosts/backend';
-import { createLogGaps, QUIET_MS, type LogEvent } from '../../electron/hosts/web/log-gaps';
+import { createLogGaps, type LogBounds, type LogEvent } from '../../electron/hosts/web/log-gaps';
 import { createSocketApi, type SocketApi } from '../../electron/hosts/web/socket-api';
 import { createLogCoalescer } from '../../electron/lab/events/coalescer';
 import { createStepLogs } from '../../electron/lab/events/log-files';
@@ -16,13 +16,13 @@ import { createLab } from '../../renderer/src/store';
 
 const log = (data: string, stream = 'flood'): LogEvent => ({ type: 'log', stream, source: 'stdout', data });
 
-/** The gap logic alone, with the socket's state and the log's size played by the test. */
-function scriptedGaps(logSize: (stream: string) => Promise<number>) {
+/** The gap logic alone, with the socket's state and the log's bounds played by the test. */
+function scriptedGaps(logBounds: (stream: string) => Promise<LogBounds>) {
   const sent: Array<{ event: LogEvent } | { gap: { stream: string; from: number } } | { lost: { stream: string } }> = [];
   let behind = false;
   const gaps = createLogGaps({
     isBehind: () => behind,
-    logSize,
+    logBounds,
     sendEvent: (event) => sent.push({ event }),
     sendGap: (stream, from) => sent.push({ gap: { stream, from } }),
     sendLost: (stream) => sent.push({ lost: { stream } }),
@@ -35,7 +35,7 @@ const settle = () => new Promise((resolve) => setImmediate(resolve));
 describe('log gaps for a page that falls behind', () => {
   it('withholds a lagging stream and names the byte its unsent output starts at', async () => {
     // The log holds 100 earlier bytes, then this flush's two events (5 + 4 bytes, "é" is two).
-    const { gaps, sent, setBehind } = scriptedGaps(async () => 109);
+    const { gaps, sent, setBehind } = scriptedGaps(async () => ({ start: 0, end: 109 }));
     gaps.onLog(log('early'));
     setBehind(true);
     gaps.onLog(log('héll'));
@@ -50,7 +50,7 @@ describe('log gaps for a page that falls behind', () => {
 
   it('answers an early resume with another gap, and resumes live exactly at the byte read', async () => {
     let size = 10;
-    const { gaps, sent, setBehind } = scriptedGaps(async () => size);
+    const { gaps, sent, setBehind } = scriptedGaps(async () => ({ start: 0, end: size }));
     setBehind(true);
     gaps.onLog(log('0123456789'));
     await settle();
@@ -69,72 +69,41 @@ describe('log gaps for a page that falls behind', () => {
     expect(gaps.withheld.size).toBe(0);
   });
 
-  it("moves the page's place down by the shift when the log rotated under the gap", async () => {
-    let size = 100;
-    const { gaps, sent, setBehind } = scriptedGaps(async () => size);
+  it("sends one lost frame and a gap from the first byte still held when the page's place was rotated out", async () => {
+    let bounds = { start: 0, end: 100 };
+    const { gaps, sent, setBehind } = scriptedGaps(async () => bounds);
     setBehind(true);
     gaps.onLog(log('x'.repeat(100)));
     await settle();
     gaps.onLog(log('y'.repeat(50)));
-    // Rotation dropped the oldest 120 bytes: the log (150 bytes written, 30 left) is shorter
-    // than what was withheld, so the page's offset 140 is now 20.
-    size = 30;
-    gaps.onResume('flood', 140);
-    await settle();
-    expect(sent).toHaveLength(1);
-    // The next burst measures the shift: the log ends where it ends (30 + 10 bytes).
-    size = 40;
-    gaps.onLog(log('z'.repeat(10)));
-    await settle();
-    expect(sent.at(-1)).toEqual({ gap: { stream: 'flood', from: 20 } });
-    // From here on the gap counts in the new offsets: the page is at the log's end, 40.
-    setBehind(false);
+    // Rotation dropped bytes 0-120 of the 150 written: the page stopped at 40, which is gone.
+    bounds = { start: 120, end: 150 };
     gaps.onResume('flood', 40);
+    await settle();
+    expect(sent).toEqual([{ gap: { stream: 'flood', from: 0 } }, { lost: { stream: 'flood' } }, { gap: { stream: 'flood', from: 120 } }]);
+    // Offsets did not move: the page reads to 150 and goes live there.
+    setBehind(false);
+    gaps.onResume('flood', 150);
     gaps.onLog(log('live'));
     expect(sent.at(-1)).toEqual({ event: log('live') });
-    gaps.close();
+    expect(gaps.withheld.size).toBe(0);
   });
 
-  it('measures the shift once the stream is quiet when no more output comes', async () => {
-    vi.useFakeTimers();
-    try {
-      let size = 100;
-      const { gaps, sent, setBehind } = scriptedGaps(async () => size);
-      setBehind(true);
-      gaps.onLog(log('x'.repeat(100)));
-      await vi.advanceTimersByTimeAsync(0);
-      size = 60;
-      gaps.onResume('flood', 90);
-      await vi.advanceTimersByTimeAsync(QUIET_MS + 10);
-      expect(sent.at(-1)).toEqual({ gap: { stream: 'flood', from: 50 } });
-      gaps.close();
-    } finally {
-      vi.useRealTimers();
-    }
-  });
-
-  it("sends a lost frame and a gap from the log's start when the page's place was rotated out", async () => {
-    let size = 100;
-    const { gaps, sent, setBehind } = scriptedGaps(async () => size);
+  it('sends no lost frame when the rotated log still holds the page\'s place', async () => {
+    let bounds = { start: 0, end: 100 };
+    const { gaps, sent, setBehind } = scriptedGaps(async () => bounds);
     setBehind(true);
     gaps.onLog(log('x'.repeat(100)));
     await settle();
-    size = 10;
+    gaps.onLog(log('y'.repeat(50)));
+    bounds = { start: 30, end: 150 };
     gaps.onResume('flood', 40);
     await settle();
-    setBehind(false);
-    // 105 bytes written, 15 left: the shift is 90, more than the page's place.
-    size = 15;
-    gaps.onLog(log('y'.repeat(5)));
-    await settle();
-    expect(sent.slice(1)).toEqual([{ lost: { stream: 'flood' } }, { gap: { stream: 'flood', from: 0 } }]);
-    gaps.onResume('flood', 15);
-    gaps.onLog(log('live'));
-    expect(sent.at(-1)).toEqual({ event: log('live') });
+    expect(sent).toEqual([{ gap: { stream: 'flood', from: 0 } }, { gap: { stream: 'flood', from: 40 } }]);
   });
 
   it('goes live after a lost frame when the page asks for the same byte twice', async () => {
-    const { gaps, sent, setBehind } = scriptedGaps(async () => 10);
+    const { gaps, sent, setBehind } = scriptedGaps(async () => ({ start: 0, end: 10 }));
     setBehind(true);
     gaps.onLog(log('0123456789'));
     await settle();
@@ -161,7 +130,7 @@ describe('log gaps for a page that falls behind', () => {
 
   it('does not trust a size that arrives after later output was withheld', async () => {
     let answer: (size: number) => void = () => {};
-    const { gaps, sent, setBehind } = scriptedGaps(() => new Promise((resolve) => (answer = resolve)));
+    const { gaps, sent, setBehind } = scriptedGaps(() => new Promise((resolve) => (answer = (end) => resolve({ start: 0, end }))));
     setBehind(true);
     gaps.onLog(log('first'));
     await settle();

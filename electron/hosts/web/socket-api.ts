@@ -67,8 +67,12 @@ export function createSocketApi(backend: HostBackend, options: SocketApiOptions 
   function logGapsFor(socket: WebSocket): LogGaps {
     return createLogGaps({
       isBehind: () => socket.bufferedAmount > lagBytes,
-      // Called directly, not through dispatch: the size must be read now, not a tick later.
-      logSize: async (stream) => (await backend.readLog({ stepId: stream, offset: 0, maxBytes: 1 })).size,
+      // Called directly, not through dispatch: the bounds must be read now, not a tick later.
+      // A read from byte 0 starts at the first byte the log still holds.
+      logBounds: async (stream) => {
+        const { offset, size } = await backend.readLog({ stepId: stream, offset: 0, maxBytes: 1 });
+        return { start: offset, end: size };
+      },
       sendEvent: (event) => send(socket, { event }),
       sendGap: (stream, from) => send(socket, { gap: { stream, from } }),
       sendLost: (stream) => send(socket, { lost: { stream } }),
