@@ -5,7 +5,7 @@
  */
 import * as k8s from '@kubernetes/client-node';
 import type { LabInputs } from '../../api/inputs';
-import { hasContext, loadKubeConfig, type KubeTarget } from '../kube/config';
+import { authorizedKubeConfig, hasContext, type KubeTarget } from '../kube/config';
 import { readObject } from '../kube/read';
 import { conditionOf, type KubeObjectLike } from '../kube/status';
 import { findGkeCluster, managedResources, type GkeListItem, type ManagedRef } from '../steps/gke-cluster';
@@ -78,7 +78,7 @@ export async function managedPresent(target: KubeTarget, inputs: Partial<LabInpu
 
 /** Every object of a kind (none while its CRD is not installed). */
 export async function listKind(target: KubeTarget, apiVersion: string, kind: string): Promise<KubeObjectLike[]> {
-  const api = k8s.KubernetesObjectApi.makeApiClient(loadKubeConfig(target));
+  const api = k8s.KubernetesObjectApi.makeApiClient(await authorizedKubeConfig(target));
   try {
     const list = (await api.list(apiVersion, kind)) as k8s.KubernetesListObject<k8s.KubernetesObject>;
     return list.items as KubeObjectLike[];

@@ -4,11 +4,8 @@
  * Other errors (API server restarting, connection refused) restart it after a pause that doubles
  * with each failure in a row (up to a cap), so an unreachable cluster is not hammered.
  */
-import { statSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import * as k8s from '@kubernetes/client-node';
-import { loadKubeConfig, type KubeTarget } from './config';
+import { sharedKubeConfig, type KubeTarget } from './config';
 import type { KubeObjectLike } from './status';
 
 /** Exposes client-node's discovery-based path for a kind (plural, namespaced or not). */
@@ -86,41 +83,6 @@ export interface ObjectWatch {
   /** Resolves once the first list arrived (the current objects have been reported). */
   readonly listed: Promise<void>;
   stop(): void;
-}
-
-/** Loaded kubeconfigs kept at most; more means the environment keeps changing. */
-const SHARED_CONFIGS_LIMIT = 32;
-const sharedConfigs = new Map<string, k8s.KubeConfig>();
-
-/**
- * One loaded kubeconfig per context, environment and state of the kubeconfig files: client-node
- * keeps a credential plugin's token (gke-gcloud-auth-plugin) in the KubeConfig that fetched it,
- * so watches that share it run the plugin once per token lifetime instead of once each. A
- * rewritten kubeconfig (get-credentials, k3d) has a new state and is loaded again.
- */
-function sharedKubeConfig(target: KubeTarget): k8s.KubeConfig {
-  const env = target.env ?? process.env;
-  const key = JSON.stringify([target.context, kubeconfigState(env), Object.entries(env).sort(([a], [b]) => a.localeCompare(b))]);
-  const known = sharedConfigs.get(key);
-  if (known) return known;
-  const kc = loadKubeConfig(target);
-  if (sharedConfigs.size >= SHARED_CONFIGS_LIMIT) sharedConfigs.clear();
-  sharedConfigs.set(key, kc);
-  return kc;
-}
-
-/** Size and modification time of the files loadKubeConfig reads (KUBECONFIG, else ~/.kube/config). */
-function kubeconfigState(env: NodeJS.ProcessEnv): string[] {
-  const listed = (env.KUBECONFIG ?? '').split(path.delimiter).filter(Boolean);
-  const files = listed.length > 0 ? listed : [path.join(env.HOME ?? os.homedir(), '.kube', 'config')];
-  return files.map((file) => {
-    try {
-      const stat = statSync(file);
-      return `${file}:${stat.size}:${stat.mtimeMs}`;
-    } catch {
-      return `${file}:none`;
-    }
-  });
 }
 
 export async function watchObjects(options: ObjectWatchOptions): Promise<ObjectWatch> {

@@ -6,7 +6,7 @@
  * use the context, so that fails the step with the install command.
  */
 import * as k8s from '@kubernetes/client-node';
-import { hasContext, loadKubeConfig } from '../kube/config';
+import { authorizedKubeConfig, hasContext } from '../kube/config';
 import { getCredentials } from '../tools/gcloud';
 import { gkeContext, gkeName, targetOf } from './crossplane';
 import { fromCatalogue, runnerOf, type StepBehaviour } from './deps';
@@ -18,7 +18,7 @@ export const gkeCredentialsStep: StepBehaviour = (info, deps) => ({
     const target = targetOf(context, deps);
     if (!hasContext(target)) return { done: false, detail: `The kubeconfig has no context ${context} yet` };
     try {
-      await loadKubeConfig(target).makeApiClient(k8s.CoreV1Api).listNamespace({ limit: 1 });
+      await (await authorizedKubeConfig(target)).makeApiClient(k8s.CoreV1Api).listNamespace({ limit: 1 });
     } catch (error) {
       return { done: false, detail: `The context ${context} exists but the cluster does not answer: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}` };
     }

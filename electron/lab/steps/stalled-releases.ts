@@ -7,7 +7,7 @@
  * (crossplane-core's health check waits for the Crossplane release, for instance).
  */
 import * as k8s from '@kubernetes/client-node';
-import { loadKubeConfig, type KubeTarget } from '../kube/config';
+import { authorizedKubeConfig, type KubeTarget } from '../kube/config';
 import { conditionState, type KubeObjectLike } from '../kube/status';
 import { FLUX_API } from '../gitops/versions';
 import type { StepContext } from '../plan/step';
@@ -19,7 +19,7 @@ export const forceReleaseArgv = (name: string, namespace: string, context: strin
 
 /** Every HelmRelease of the cluster; none while Flux's CRDs are not installed. */
 async function listReleases(target: KubeTarget): Promise<KubeObjectLike[]> {
-  const api = k8s.KubernetesObjectApi.makeApiClient(loadKubeConfig(target));
+  const api = k8s.KubernetesObjectApi.makeApiClient(await authorizedKubeConfig(target));
   try {
     return ((await api.list(FLUX_API.helmRelease, 'HelmRelease')).items ?? []) as KubeObjectLike[];
   } catch (error) {
