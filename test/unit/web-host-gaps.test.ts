@@ -12,6 +12,7 @@ import { createSocketApi, type SocketApi } from '../../electron/hosts/web/socket
 import { createLogCoalescer } from '../../electron/lab/events/coalescer';
 import { createStepLogs } from '../../electron/lab/events/log-files';
 import { createWsClient, type SocketLike } from '../../renderer/src/api/ws-client';
+import { GAP_LOST_NOTE, readGap, utf8Length, type ReadLog } from '../../renderer/src/lib/catch-up';
 import { createLab } from '../../renderer/src/store';
 
 const log = (data: string, stream = 'flood'): LogEvent => ({ type: 'log', stream, source: 'stdout', data });
@@ -141,6 +142,40 @@ describe('log gaps for a page that falls behind', () => {
   });
 });
 
+describe("the page's gap read against a log that rotated", () => {
+  /** A log that holds the stream's bytes from `heldFrom` on, at their absolute offsets. */
+  function heldLog(stream: string, heldFrom: number): ReadLog {
+    const bytes = Buffer.from(stream);
+    return async ({ offset, maxBytes }) => {
+      // Pages start and end at whole characters, as the step log's do.
+      let start = Math.min(bytes.length, Math.max(offset, heldFrom));
+      while (start < bytes.length && (bytes[start]! & 0xc0) === 0x80) start++;
+      let end = Math.min(bytes.length, start + maxBytes);
+      while (end < bytes.length && end > start && (bytes[end]! & 0xc0) === 0x80) end--;
+      return { text: bytes.subarray(start, end).toString('utf8'), offset: start, size: bytes.length, truncated: end < bytes.length };
+    };
+  }
+  const stream = Array.from({ length: 300 }, (_, i) => `line ${i} ✓🙂\n`).join('');
+
+  it('reads on when the log starts inside the text shown, checking the part it still holds', async () => {
+    const shown = stream.slice(0, 3000);
+    const from = utf8Length(shown);
+    const pages: string[] = [];
+    const result = await readGap(heldLog(stream, from - 40), 'flood', from, (page) => pages.push(page), shown, 500);
+    expect(result).toEqual({ at: utf8Length(stream), lost: false });
+    expect(shown + pages.join('')).toBe(stream);
+  });
+
+  it("stops at the page's place, handing on nothing, when the log starts after it", async () => {
+    const shown = stream.slice(0, 3000);
+    const from = utf8Length(shown);
+    const pages: string[] = [];
+    const result = await readGap(heldLog(stream, from + 1), 'flood', from, (page) => pages.push(page), shown, 500);
+    expect(result).toEqual({ at: from, lost: true });
+    expect(pages).toEqual([]);
+  });
+});
+
 /**
  * The whole path: output goes into a real step log and the real coalescer, through the socket
  * API to the page's ws client and store, with the page's TCP socket paused for a while.
@@ -160,8 +195,11 @@ describe('web host and page catching up through a gap', () => {
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  /** Floods one stream while the page's socket is paused, then lets it catch up; returns what it showed. */
-  async function floodThroughGap(logCapBytes?: number) {
+  /**
+   * Floods one stream while the page's socket is paused, then lets it catch up, with more output
+   * meanwhile unless `resumedRounds` is 0; returns what the page showed and what the log held.
+   */
+  async function floodThroughGap(logCapBytes?: number, { pausedRounds = 60, resumedRounds = 40 } = {}) {
     dir = mkdtempSync(join(tmpdir(), 'web-host-gaps-'));
     const stepLogs = createStepLogs(dir, logCapBytes);
     const listeners = new Set<(event: LabEvent) => void>();
@@ -180,7 +218,8 @@ describe('web host and page catching up through a gap', () => {
       { get: (target, key) => (key in target ? target[key as keyof typeof target] : unused) },
     ) as unknown as HostBackend;
     // Output already in the log before this page connected, as after a retry: offsets must count it.
-    stepLogs.append('flood', 'an earlier attempt\n');
+    const earlier = 'an earlier attempt\n';
+    stepLogs.append('flood', earlier);
 
     api = createSocketApi(backend, { lagBytes: 64 * 1024, maxBufferedBytes: 256 * 1024 * 1024 });
     const wss = new WebSocketServer({ noServer: true });
@@ -191,13 +230,17 @@ describe('web host and page catching up through a gap', () => {
 
     // What crosses the wire, in order, to check that a withheld stream gets no log frames.
     const wire: string[] = [];
+    const gapsFrom: number[] = [];
     const client = createWsClient({
       url: `ws://127.0.0.1:${port}`,
       createSocket: (url) => {
         raw = new WebSocket(url);
         raw.on('message', (data) => {
-          const frame = JSON.parse(String(data)) as { event?: LabEvent; gap?: unknown; lost?: unknown };
-          if (frame.gap) wire.push('gap');
+          const frame = JSON.parse(String(data)) as { event?: LabEvent; gap?: { from: number }; lost?: unknown };
+          if (frame.gap) {
+            wire.push('gap');
+            gapsFrom.push(frame.gap.from);
+          }
           else if (frame.lost) wire.push('lost');
           else if (frame.event?.type === 'log') wire.push('log');
         });
@@ -237,13 +280,13 @@ describe('web host and page catching up through a gap', () => {
     tcp.pause();
     let line = 0;
     // Paused long enough to fill the kernel's buffers and the host's lag budget many times over.
-    for (let round = 0; round < 60; round++, line += 2000) {
+    for (let round = 0; round < pausedRounds; round++, line += 2000) {
       burst(line, 2000);
       await new Promise((resolve) => setTimeout(resolve, 3));
     }
     tcp.resume();
     // More output while the page reads its way back, so it resumes into a moving stream.
-    for (let round = 0; round < 40; round++, line += 2000) {
+    for (let round = 0; round < resumedRounds; round++, line += 2000) {
       burst(line, 2000);
       await new Promise((resolve) => setTimeout(resolve, 3));
     }
@@ -254,7 +297,9 @@ describe('web host and page catching up through a gap', () => {
       still = shown.length === last ? still + 1 : 0;
       last = shown.length;
     }
-    return { shown, written, wire };
+    // The first byte the log still holds (a read from 0 starts there) and the whole stream's bytes.
+    const heldFrom = stepLogs.read('flood', 0, 1).offset;
+    return { shown, written, wire, gapsFrom, heldFrom, logged: Buffer.from(earlier + written) };
   }
 
   it('delivers every byte once and in order although the page stopped reading', async () => {
@@ -294,5 +339,32 @@ describe('web host and page catching up through a gap', () => {
     }
     expect(holes > 0).toBe(wire.includes('lost'));
     expect(previous).toBeGreaterThan(100_000);
+  }, 30_000);
+
+  it("gives a page paused across two rotations exactly the bytes the log still holds, after one note for the bytes rotated away", async () => {
+    const cap = 1024 * 1024;
+    const { shown, wire, gapsFrom, heldFrom, logged } = await floodThroughGap(cap, { resumedRounds: 0 });
+    // `.1` starts past byte 0 only after a second rotation; the page fell behind before that byte.
+    expect(heldFrom).toBeGreaterThan(0);
+    expect(logged.length).toBeGreaterThan(3 * cap);
+    const place = gapsFrom[0]!;
+    expect(place).toBeLessThan(heldFrom);
+    expect(wire.filter((kind) => kind === 'lost')).toHaveLength(1);
+    expect(gapsFrom).toEqual([place, heldFrom]);
+    const before = logged.subarray(Buffer.byteLength('an earlier attempt\n'), place).toString('utf8');
+    const note = `${before.endsWith('\n') ? '' : '\n'}\x1b[36m${GAP_LOST_NOTE}\x1b[0m`;
+    const expected = before + note + logged.subarray(heldFrom).toString('utf8');
+    expect(Buffer.from(shown).equals(Buffer.from(expected))).toBe(true);
+  }, 30_000);
+
+  it('gives a page paused across a rotation every byte, with no note, while the two files still hold its place', async () => {
+    const cap = 5 * 1024 * 1024;
+    const { shown, written, wire, heldFrom, logged } = await floodThroughGap(cap, { resumedRounds: 0 });
+    // One rotation: `.1` holds the stream from its first byte.
+    expect(logged.length).toBeGreaterThan(cap);
+    expect(heldFrom).toBe(0);
+    expect(wire).toContain('gap');
+    expect(wire).not.toContain('lost');
+    expect(Buffer.from(shown).equals(Buffer.from(written))).toBe(true);
   }, 30_000);
 });

@@ -44,7 +44,10 @@ export type ReadLog = (params: { stepId: string; offset: number; maxBytes: numbe
 export interface GapRead {
   /** Byte offset just after the last byte handed on: where live output must continue. */
   at: number;
-  /** True when the log stopped lining up with what is shown (it rotated): `at` is where that was. */
+  /**
+   * True when the log no longer holds byte `at` (rotated away) or stopped lining up with what is
+   * shown: `at` is where that was, and the host decides how to go on.
+   */
   lost: boolean;
 }
 
@@ -64,9 +67,9 @@ export function utf8Length(text: string): number {
   return bytes;
 }
 
-export const GAP_LOST_NOTE = "── some output could not be placed here after the step's log rotated; the log file has it ──\n";
+export const GAP_LOST_NOTE = "── some output is missing here: the step's log rotated it away before this page could read it ──\n";
 
-/** How much of the text already shown each read re-reads, to check the log still lines up. */
+/** How much of the text already shown each read re-reads, to check the log still lines up with it. */
 export const OVERLAP_CHARS = 256;
 
 /** Reads kept in flight at once: a flood outruns one round trip at a time. */
@@ -82,9 +85,11 @@ type LogPage = Awaited<ReturnType<ReadLog>>;
  * text to `append` in order; the caller then resumes live output at the returned offset.
  *
  * `shown` ends with the text the page already has up to `from` (any length; its last
- * OVERLAP_CHARS are used). Each page starts a little earlier and must repeat that text: if the
- * log rotated meanwhile, offsets have moved and the read would otherwise show text from
- * elsewhere. On a mismatch it stops at the last byte it could place and reports `lost`.
+ * OVERLAP_CHARS are used). Log offsets are absolute, so a rotation never moves them, but each
+ * page still starts a little earlier and must repeat that text: a log that does not match what
+ * is shown (or no longer holds it, after a rotation) must not have its text shown as the
+ * continuation. On a mismatch, or where the log starts after `from`, it stops at the last byte
+ * it could place and reports `lost`.
  *
  * Up to `depth` pages are asked for ahead, each where the one before should end; a page that
  * ended elsewhere (at a character boundary, or the log's end) makes it ask again from there.
@@ -126,6 +131,11 @@ export async function readGap(
       // Text shown before the log began (a note of the page's own): nothing to check against.
       tail = '';
       tailBytes = 0;
+    }
+    if (page.offset > at - tailBytes && page.offset <= at) {
+      // The log now starts inside the text shown (older bytes were rotated away): check what it holds.
+      tail = fromByte(tail, page.offset - (at - tailBytes)) ?? '';
+      tailBytes = utf8Length(tail);
     }
     const skip = at - tailBytes - page.offset;
     const text = skip >= 0 ? fromByte(page.text, skip) : null;
