@@ -297,7 +297,11 @@ export const labRequests = {
     params: z
       .object({
         stepId,
-        /** Byte offset to read from; negative counts from the end (a tail). */
+        /**
+         * Byte offset to read from, counted over everything the step ever wrote (rotation never
+         * shifts it); negative counts from the end (a tail). Bytes rotated away are skipped: the
+         * answer's `offset` then says where the text really starts.
+         */
         offset: z.number().int().default(0),
         maxBytes: z.number().int().positive().max(4 * 1024 * 1024).default(256 * 1024),
       })
