@@ -207,6 +207,20 @@ export function createEngine(options: EngineOptions = {}): Engine {
     if (loadNotice) info('lab', loadNotice);
     const current = loaded.state;
     state = current;
+    // The lab's steps and the teardown's share one state record, one log and one event stream.
+    const recordState = (stepId: string, stepState: StepState): void => {
+      current.steps[stepId] = stepState;
+      persist();
+      bus.emit({ type: 'step', stepId, state: stepState });
+    };
+    const stepCallbacks = {
+      info,
+      mask: (text: string) => masker.mask(text),
+      onSettled: (stepId: string) => {
+        coalescer.flush(stepId);
+        logs.release(stepId);
+      },
+    };
     scheduler = new Scheduler({
       steps,
       concurrency: options.concurrency,
@@ -215,16 +229,9 @@ export function createEngine(options: EngineOptions = {}): Engine {
       context,
       onState: (stepId, stepState) => {
         if (stepState.status === 'running') teardown?.labStepStarted();
-        current.steps[stepId] = stepState;
-        persist();
-        bus.emit({ type: 'step', stepId, state: stepState });
+        recordState(stepId, stepState);
       },
-      info,
-      mask: (text) => masker.mask(text),
-      onSettled: (stepId) => {
-        coalescer.flush(stepId);
-        logs.release(stepId);
-      },
+      ...stepCallbacks,
     });
     teardown = createTeardownService({
       steps: (teardownOptions) => {
@@ -236,17 +243,8 @@ export function createEngine(options: EngineOptions = {}): Engine {
       states: () => current.steps,
       inputs: () => current.inputs,
       context,
-      onState: (stepId, stepState) => {
-        current.steps[stepId] = stepState;
-        persist();
-        bus.emit({ type: 'step', stepId, state: stepState });
-      },
-      info,
-      mask: (text) => masker.mask(text),
-      onSettled: (stepId) => {
-        coalescer.flush(stepId);
-        logs.release(stepId);
-      },
+      onState: recordState,
+      ...stepCallbacks,
       onView: (cleanup) => bus.emit({ type: 'cleanup', cleanup }),
       costClock: () => cleanupWatch!.costClock(),
     });

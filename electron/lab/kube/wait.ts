@@ -47,7 +47,65 @@ export async function waitForCondition(options: WaitForConditionOptions): Promis
   let last: ResourceStatus | undefined;
   let lastError: unknown;
 
-  return new Promise<ResourceStatus>((resolve, reject) => {
+  return watchUntilSettled<ResourceStatus>({
+    signal,
+    timeoutMs: options.timeoutMs,
+    onTimeout: () => {
+      const seconds = Math.round(options.timeoutMs / 100) / 10;
+      const why = last?.deleted
+        ? 'it was deleted'
+        : last
+          ? last.message || `its ${condition} condition is ${last.ready === false ? 'False' : 'Unknown'}`
+          : lastError
+            ? `the API server could not be reached (${lastError instanceof Error ? lastError.message : String(lastError)})`
+            : 'it does not exist';
+      const hint = last && !last.deleted ? readinessHint({ ...objectOf(options), message: why }) : undefined;
+      return new ConditionTimeout(`${label} was not ${condition} after ${seconds} s: ${why}`, last, hint);
+    },
+    watch: ({ resolve, reject, settled }) =>
+      watchObjects({
+        ...target,
+        apiVersion: options.apiVersion,
+        kind: options.kind,
+        ...(options.namespace ? { namespace: options.namespace } : {}),
+        fieldSelector: `metadata.name=${options.name}`,
+        onChange(object, deleted) {
+          if (settled() || object.metadata?.name !== options.name) return;
+          const status = toResourceStatus(options.kubeconfigContext, object, condition, deleted);
+          if (!sameStatus(last, status)) options.onStatus?.(status);
+          last = status;
+          if (status.ready === true) return resolve(status);
+          const stalled = deleted ? { ready: null, message: '' } : conditionState(object, 'Stalled');
+          if (stalled.ready === true) {
+            const why = status.message && stalled.message !== status.message ? `${status.message}${stalled.message ? ` (${stalled.message})` : ''}` : stalled.message;
+            reject(new ConditionTimeout(`${label} is stalled and will not become ${condition} by itself: ${why}`, status, readinessHint({ ...objectOf(options), message: why })));
+          }
+        },
+        onError(error) {
+          lastError = error;
+        },
+      }),
+  });
+}
+
+interface Settle<T> {
+  resolve(value: T): void;
+  reject(error: unknown): void;
+  settled(): boolean;
+}
+
+/**
+ * One watch raced against a deadline and the caller's cancel signal: the first to settle wins,
+ * the timer is cleared and the watch stopped in every case (also when it only opens afterwards).
+ */
+function watchUntilSettled<T>(options: {
+  signal: AbortSignal | undefined;
+  timeoutMs: number;
+  onTimeout(): Error;
+  watch(settle: Settle<T>): Promise<{ stop(): void }>;
+}): Promise<T> {
+  const { signal } = options;
+  return new Promise<T>((resolve, reject) => {
     let settled = false;
     let stopWatch: (() => void) | undefined;
     const finish = (outcome: () => void): void => {
@@ -60,47 +118,16 @@ export async function waitForCondition(options: WaitForConditionOptions): Promis
     };
     const onAbort = (): void => finish(() => reject(signal?.reason ?? new Error('cancelled')));
     signal?.addEventListener('abort', onAbort, { once: true });
-    const timer = setTimeout(() => {
-      const seconds = Math.round(options.timeoutMs / 100) / 10;
-      const why = last?.deleted
-        ? 'it was deleted'
-        : last
-          ? last.message || `its ${condition} condition is ${last.ready === false ? 'False' : 'Unknown'}`
-          : lastError
-            ? `the API server could not be reached (${lastError instanceof Error ? lastError.message : String(lastError)})`
-            : 'it does not exist';
-      const hint = last && !last.deleted ? readinessHint({ ...objectOf(options), message: why }) : undefined;
-      finish(() => reject(new ConditionTimeout(`${label} was not ${condition} after ${seconds} s: ${why}`, last, hint)));
-    }, options.timeoutMs);
-
-    watchObjects({
-      ...target,
-      apiVersion: options.apiVersion,
-      kind: options.kind,
-      ...(options.namespace ? { namespace: options.namespace } : {}),
-      fieldSelector: `metadata.name=${options.name}`,
-      onChange(object, deleted) {
-        if (settled || object.metadata?.name !== options.name) return;
-        const status = toResourceStatus(options.kubeconfigContext, object, condition, deleted);
-        if (!sameStatus(last, status)) options.onStatus?.(status);
-        last = status;
-        if (status.ready === true) return finish(() => resolve(status));
-        const stalled = deleted ? { ready: null, message: '' } : conditionState(object, 'Stalled');
-        if (stalled.ready === true) {
-          const why = status.message && stalled.message !== status.message ? `${status.message}${stalled.message ? ` (${stalled.message})` : ''}` : stalled.message;
-          finish(() => reject(new ConditionTimeout(`${label} is stalled and will not become ${condition} by itself: ${why}`, status, readinessHint({ ...objectOf(options), message: why }))));
-        }
-      },
-      onError(error) {
-        lastError = error;
-      },
-    }).then(
-      (watch) => {
-        if (settled) watch.stop();
-        else stopWatch = () => watch.stop();
-      },
-      (error: unknown) => finish(() => reject(error)),
-    );
+    const timer = setTimeout(() => finish(() => reject(options.onTimeout())), options.timeoutMs);
+    options
+      .watch({ resolve: (value) => finish(() => resolve(value)), reject: (error) => finish(() => reject(error)), settled: () => settled })
+      .then(
+        (watch) => {
+          if (settled) watch.stop();
+          else stopWatch = () => watch.stop();
+        },
+        (error: unknown) => finish(() => reject(error)),
+      );
   });
 }
 
@@ -128,39 +155,21 @@ export async function waitForObject(options: WaitForObjectOptions): Promise<Kube
   const { signal } = options;
   signal?.throwIfAborted();
   const label = `${options.kind} ${options.namespace ? `${options.namespace}/` : ''}${options.name}`;
-  return new Promise<KubeObjectLike>((resolve, reject) => {
-    let settled = false;
-    let stopWatch: (() => void) | undefined;
-    const finish = (outcome: () => void): void => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', onAbort);
-      stopWatch?.();
-      outcome();
-    };
-    const onAbort = (): void => finish(() => reject(signal?.reason ?? new Error('cancelled')));
-    signal?.addEventListener('abort', onAbort, { once: true });
-    const timer = setTimeout(
-      () => finish(() => reject(new Error(options.timeoutMessage ?? `${label} did not appear within ${Math.round(options.timeoutMs / 1000)} s`))),
-      options.timeoutMs,
-    );
-    watchObjects({
-      context: options.kubeconfigContext,
-      ...(options.env ? { env: options.env } : {}),
-      apiVersion: options.apiVersion,
-      kind: options.kind,
-      ...(options.namespace ? { namespace: options.namespace } : {}),
-      fieldSelector: `metadata.name=${options.name}`,
-      onChange(object, deleted) {
-        if (!deleted && object.metadata?.name === options.name) finish(() => resolve(object));
-      },
-    }).then(
-      (watch) => {
-        if (settled) watch.stop();
-        else stopWatch = () => watch.stop();
-      },
-      (error: unknown) => finish(() => reject(error)),
-    );
+  return watchUntilSettled<KubeObjectLike>({
+    signal,
+    timeoutMs: options.timeoutMs,
+    onTimeout: () => new Error(options.timeoutMessage ?? `${label} did not appear within ${Math.round(options.timeoutMs / 1000)} s`),
+    watch: ({ resolve }) =>
+      watchObjects({
+        context: options.kubeconfigContext,
+        ...(options.env ? { env: options.env } : {}),
+        apiVersion: options.apiVersion,
+        kind: options.kind,
+        ...(options.namespace ? { namespace: options.namespace } : {}),
+        fieldSelector: `metadata.name=${options.name}`,
+        onChange(object, deleted) {
+          if (!deleted && object.metadata?.name === options.name) resolve(object);
+        },
+      }),
   });
 }
