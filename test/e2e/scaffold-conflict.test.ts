@@ -6,16 +6,15 @@
  * version of the other, and retries. The files on disk and on GitHub are then checked.
  * Screenshot: test-results/scaffold-conflict.png.
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestWorld, type TestWorld } from '../sim/world/test-world';
-import { chromiumPath, launchChromium, repoRoot, serveLab, type LabServer } from './browser';
+import type { TestWorld } from '../sim/world/test-world';
+import { browserSkipReason, resultPath } from './browser';
+import { fillInputs, showStep, startLabInBrowser, type LabInBrowser } from './lab-page';
 
-const built = existsSync(join(repoRoot, 'out', 'cli', 'lab.mjs')) && existsSync(join(repoRoot, 'out', 'renderer', 'index.html'));
-const reason = !existsSync(chromiumPath) ? `no Chromium at ${chromiumPath} (set CHROMIUM_PATH)` : !built ? 'the app is not built (npm run build)' : undefined;
+const reason = browserSkipReason('app');
 if (reason) console.warn(`Skipping the scaffold conflict browser test: ${reason}`);
 
 const KEPT = 'security/base/sealed-secrets/helmrelease.yaml';
@@ -23,60 +22,34 @@ const REPLACED = 'infrastructure/k3d-crossplane/custom-resources/crossplane/clus
 const STEP = 'Scaffold the repository';
 
 describe.skipIf(reason !== undefined)('scaffold conflicts in the browser', () => {
+  let ui: LabInBrowser | undefined;
   let world: TestWorld;
-  let server: LabServer | undefined;
-  let browser: Browser | undefined;
   let page: Page;
-  let workspace: string;
-  const problems: string[] = [];
+  let problems: string[] = [];
 
-  const serve = () => serveLab({ ...world.world.env(), HOME: world.workDir, PATH: world.world.env().PATH ?? '' });
-  async function stopServer(): Promise<void> {
-    if (server && server.child.exitCode === null) {
-      const exited = new Promise((r) => server!.child.once('exit', r));
-      server.child.kill('SIGINT');
-      await exited;
-    }
-  }
   async function git(...args: string[]): Promise<string> {
     const result = await world.exec('git', args, { HOME: world.workDir });
     expect(result.code, `git ${args.join(' ')}: ${result.stderr}`).toBe(0);
     return result.stdout;
   }
   const card = () => page.getByRole('main');
-  const showStep = (title: string) => page.getByRole('navigation', { name: 'Lab steps' }).getByRole('button', { name: title, exact: true }).click();
 
   beforeAll(async () => {
-    world = await startTestWorld({ timeScale: 0.002 });
-    workspace = mkdtempSync(join(tmpdir(), 'lab-ui-conflict-'));
-    server = await serve();
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
-    page.on('console', (m) => {
-      if (m.type() === 'error') problems.push(`console: ${m.text()}`);
-    });
-    page.on('pageerror', (e) => problems.push(`page: ${e.message}`));
+    ui = await startLabInBrowser({ workspacePrefix: 'lab-ui-conflict-', height: 1000 });
+    ({ world, page, problems } = ui);
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await stopServer();
-    await world?.dispose();
-    rmSync(workspace, { recursive: true, force: true });
+    await ui?.close();
   });
 
   it('shows the changed files with their diffs, keeps one, replaces the other with a backup, and retries', async () => {
-    const clone = join(workspace, 'devflux');
-    await page.goto(server!.url);
+    const clone = join(ui!.workspace, 'devflux');
+    await page.goto(ui!.server.url);
     await page.getByText(/Rehearsal/).first().waitFor();
-    await showStep('GitHub access');
-    await page.getByLabel('GitHub owner').fill(world.world.env().GITHUB_USER ?? 'lab-student');
-    await showStep('GCP service account');
-    await page.getByLabel('GCP project id').fill('gitops-lab-sim');
-    await showStep('Clone the repository');
-    await page.getByLabel('Folder for the local clone').fill(clone);
+    await fillInputs(page, { owner: world.world.env().GITHUB_USER ?? 'lab-student', project: 'gitops-lab-sim', cloneFolder: clone });
     // Running the scaffold runs the steps it depends on first, and only those.
-    await showStep(STEP);
+    await showStep(page, STEP);
     await card().getByRole('button', { name: 'Run', exact: true }).click();
     await card().locator('.card-status.status-succeeded').waitFor({ timeout: 180_000 });
 
@@ -92,10 +65,9 @@ describe.skipIf(reason !== undefined)('scaffold conflicts in the browser', () =>
     // Later, the app again: it re-checks every step and finds the scaffold no longer as it wrote it.
     // Leaving the page first, so its link closes cleanly instead of retrying a stopped server.
     await page.goto('about:blank');
-    await stopServer();
-    server = await serve();
+    const server = await ui!.restart();
     await page.goto(server.url);
-    await showStep(STEP);
+    await showStep(page, STEP);
     await card().getByRole('button', { name: 'Run', exact: true }).click();
     const files = card().getByRole('list', { name: 'Changed files' });
     await files.waitFor({ timeout: 60_000 });
@@ -112,8 +84,7 @@ describe.skipIf(reason !== undefined)('scaffold conflicts in the browser', () =>
     await replaced.getByRole('button', { name: `Use the lab's version (mine is kept as ${REPLACED}.mine)` }).click();
     expect(await kept.getByRole('button', { name: 'Keep my version' }).getAttribute('aria-pressed')).toBe('true');
     await card().getByRole('heading', { name: 'Files you changed' }).evaluate((el) => el.scrollIntoView({ block: 'start' }));
-    mkdirSync(join(repoRoot, 'test-results'), { recursive: true });
-    await page.screenshot({ path: join(repoRoot, 'test-results', 'scaffold-conflict.png') });
+    await page.screenshot({ path: resultPath('scaffold-conflict.png') });
 
     await retry.click();
     await card().locator('.card-status.status-succeeded').waitFor({ timeout: 60_000 });

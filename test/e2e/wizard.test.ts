@@ -5,13 +5,13 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { phases, steps } from '../../electron/lab/plan/catalogue';
 import { CONTENT_SECURITY_POLICY } from '../../electron/hosts/web/security';
-import { chromiumPath, launchChromium, repoRoot, haveChromium, serveLab, type LabServer } from './browser';
+import { chromiumPath, launchChromium, repoRoot, haveChromium, openWatchedPage, resultPath, serveLab, stopLab, type LabServer } from './browser';
 
 const root = repoRoot;
 if (!haveChromium) {
@@ -37,21 +37,12 @@ describe.skipIf(!haveChromium)('wizard in Chromium (web host)', () => {
 
   afterAll(async () => {
     await browser?.close();
-    if (server && server.child.exitCode === null) {
-      const exited = new Promise((resolve) => server!.child.once('exit', resolve));
-      server.child.kill('SIGINT');
-      await exited;
-    }
+    await stopLab(server);
     if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   });
 
   it('shows every phase and step of the catalogue, with no console or page errors', async () => {
-    const page = await browser!.newPage({ viewport: { width: 1280, height: 900 } });
-    const problems: string[] = [];
-    page.on('console', (message) => {
-      if (message.type() === 'error') problems.push(`console: ${message.text()}`);
-    });
-    page.on('pageerror', (error) => problems.push(`page: ${error.message}`));
+    const { page, problems } = await openWatchedPage(browser!);
     const sockets: string[] = [];
     page.on('websocket', (socket) => sockets.push(socket.url()));
 
@@ -72,8 +63,7 @@ describe.skipIf(!haveChromium)('wizard in Chromium (web host)', () => {
     // The steps came over the WebSocket, so the CSP's connect-src 'self' let it through.
     expect(sockets).toEqual([`${origin.replace('http:', 'ws:')}/api`]);
 
-    mkdirSync(join(root, 'test-results'), { recursive: true });
-    await page.screenshot({ path: join(root, 'test-results', 'wizard.png'), fullPage: true });
+    await page.screenshot({ path: resultPath('wizard.png'), fullPage: true });
     expect(problems).toEqual([]);
     await page.close();
   });

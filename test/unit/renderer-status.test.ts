@@ -5,21 +5,18 @@
  * engine's troubleshoot request (its output tab opens). The runner is a fake that records the
  * command, so no flux binary is needed and nothing touches a cluster.
  */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ResourceStatus } from '../../electron/api/contract';
 import { createEngine, type CommandRunner, type Engine } from '../../electron/lab/engine';
 import type { StepDefinition } from '../../electron/lab/plan/step';
 import type { CommandSpec } from '../../electron/lab/run/types';
-import { startWebHost, type WebHost } from '../../electron/hosts/web/server';
-import { chromiumPath, launchChromium, repoRoot } from '../e2e/browser';
+import { browserSkipReason, openRendererInChromium, type RendererInChromium } from '../e2e/browser';
 
-const root = repoRoot;
-const staticDir = join(root, 'out', 'renderer');
-const missing = !existsSync(chromiumPath) ? `no Chromium at ${chromiumPath}` : !existsSync(join(staticDir, 'index.html')) ? 'renderer not built (npm run build)' : null;
+const missing = browserSkipReason('renderer') ?? null;
 if (missing) console.log(`renderer-status: skipped, ${missing}`);
 
 /** One step so the card (where the live status lives) has something to show. */
@@ -49,11 +46,10 @@ const ks = (name: string, ready: boolean | null, message: string, dependsOn?: st
 describe.skipIf(missing !== null)('live status panel in Chromium', () => {
   let dataDir: string;
   let engine: Engine;
-  let host: WebHost;
-  let browser: Browser | undefined;
+  let ui: RendererInChromium | undefined;
   let page: Page;
   const ran: CommandSpec[] = [];
-  const problems: string[] = [];
+  let problems: string[] = [];
 
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'lab-status-'));
@@ -69,13 +65,8 @@ describe.skipIf(missing !== null)('live status panel in Chromium', () => {
     engine.reportResource(ks('infra-controllers', true, 'Applied revision: main@sha1:4f2c1b0'));
     engine.reportResource(ks('infra-configs', false, 'decryption failed: no key could decrypt secret', ['flux-system/infra-controllers']));
     engine.reportResource(ks('apps', false, "dependency 'flux-system/infra-configs' is not ready", ['flux-system/infra-configs']));
-    host = await startWebHost({ backend: engine, staticDir, port: 0 });
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    page.on('console', (m) => {
-      if (m.type() === 'error' || m.type() === 'warning') problems.push(`console ${m.type()}: ${m.text()}`);
-    });
-    page.on('pageerror', (e) => problems.push(`page: ${e.message}`));
+    ui = await openRendererInChromium(engine, { consoleTypes: ['error', 'warning'] });
+    ({ page, problems } = ui);
     // A stand-in for the browser's Notification API that records what the page asks of it.
     await page.addInitScript(() => {
       const w = globalThis as unknown as { __notified: string[]; __permissionAsked: number };
@@ -94,12 +85,11 @@ describe.skipIf(missing !== null)('live status panel in Chromium', () => {
       }
       Object.defineProperty(globalThis, 'Notification', { value: RecordingNotification, configurable: true });
     });
-    await page.goto(host.url);
+    await page.goto(ui.host.url);
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await host?.close();
+    await ui?.close();
     await engine?.close();
     if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   });

@@ -4,18 +4,16 @@
  * Shift+Enter move through the matches, Escape clears the highlights. Controls are found by role
  * and accessible name, as a screen reader would.
  */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEngine, type CommandRunner, type Engine } from '../../electron/lab/engine';
 import type { StepDefinition } from '../../electron/lab/plan/step';
-import { startWebHost, type WebHost } from '../../electron/hosts/web/server';
-import { chromiumPath, launchChromium, repoRoot } from '../e2e/browser';
+import { browserSkipReason, openRendererInChromium, type RendererInChromium } from '../e2e/browser';
 
-const staticDir = join(repoRoot, 'out', 'renderer');
-const missing = !existsSync(chromiumPath) ? `no Chromium at ${chromiumPath}` : !existsSync(join(staticDir, 'index.html')) ? 'renderer not built (npm run build)' : null;
+const missing = browserSkipReason('renderer') ?? null;
 if (missing) console.log(`renderer-terminal-search: skipped, ${missing}`);
 
 const OUTPUT = ['► annotating GitRepository flux-system', 'crossplane-core: waiting - dependency not ready', 'crossplane-provider: waiting - dependency not ready', 'crossplane-configuration: ready', ''].join('\n');
@@ -39,10 +37,9 @@ const step: StepDefinition = {
 describe.skipIf(missing !== null)('terminal search in Chromium', () => {
   let dataDir: string;
   let engine: Engine;
-  let host: WebHost;
-  let browser: Browser | undefined;
+  let ui: RendererInChromium | undefined;
   let page: Page;
-  const problems: string[] = [];
+  let problems: string[] = [];
 
   const results = () => page.getByRole('status', { name: 'Search results' });
   const box = () => page.getByRole('searchbox', { name: 'Search the output' });
@@ -67,19 +64,13 @@ describe.skipIf(missing !== null)('terminal search in Chromium', () => {
     await engine.start();
     await engine.runStep({ stepId: 'crossplane' });
     await engine.whenIdle();
-    host = await startWebHost({ backend: engine, staticDir, port: 0 });
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    page.on('console', (m) => {
-      if (m.type() === 'error') problems.push(`console: ${m.text()}`);
-    });
-    page.on('pageerror', (e) => problems.push(`page: ${e.message}`));
-    await page.goto(host.url);
+    ui = await openRendererInChromium(engine);
+    ({ page, problems } = ui);
+    await page.goto(ui.host.url);
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await host?.close();
+    await ui?.close();
     await engine?.close();
     if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   });
