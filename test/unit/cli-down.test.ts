@@ -13,6 +13,7 @@ import type { TeardownDeps } from '../../electron/lab/cleanup/teardown-deps';
 import type { TeardownStep } from '../../electron/lab/cleanup/teardown-steps';
 import { createEngine } from '../../electron/lab/engine/index';
 import type { StepDefinition } from '../../electron/lab/plan/step';
+import { cliHarness, type CliHarness } from './cli-harness';
 
 const LAB_YAML = `github:\n  owner: lab-student\n  repository: devflux\ngcp:\n  project: gitops-lab-sim\nworkspaceDir: ./devflux\n`;
 
@@ -82,25 +83,8 @@ function fakeTeardown(deps: TeardownDeps): TeardownStep[] {
   ];
 }
 
-function harness(extra: Partial<CliDeps> = {}) {
-  const out: string[] = [];
-  const err: string[] = [];
-  let shutdown: () => void = () => undefined;
-  const deps: CliDeps = {
-    version: '1.0.0',
-    createEngine: () => createEngine({ dataDir: join(dir, 'data'), env: {}, steps: [labStep('a')], teardown: { steps: fakeTeardown }, logWindowMs: 1 }),
-    startWebHost: async () => {
-      throw new Error('not used');
-    },
-    staticDir: '/nonexistent',
-    env: { GITHUB_TOKEN: 'ghp_test' },
-    stdout: (t) => void out.push(t),
-    stderr: (t) => void err.push(t),
-    openBrowser: () => undefined,
-    waitForShutdown: () => new Promise<void>((resolve) => (shutdown = resolve)),
-    ...extra,
-  };
-  return { deps, out: () => out.join(''), err: () => err.join(''), shutdown: () => shutdown() };
+function harness(extra: Partial<CliDeps> = {}): CliHarness {
+  return cliHarness(() => createEngine({ dataDir: join(dir, 'data'), env: {}, steps: [labStep('a')], teardown: { steps: fakeTeardown }, logWindowMs: 1 }), extra);
 }
 
 beforeEach(() => {

@@ -11,6 +11,7 @@ import { createEngine } from '../../electron/lab/engine/index';
 import type { StepDefinition } from '../../electron/lab/plan/step';
 import { runCli, type CliDeps } from '../../electron/hosts/cli/program';
 import { createProgress, formatPlan, lastLine } from '../../electron/hosts/cli/progress';
+import { cliHarness, type CliHarness } from './cli-harness';
 
 const LAB_YAML = `github:\n  owner: lab-student\ngcp:\n  project: gitops-lab-sim\nworkspaceDir: ./devflux\n`;
 
@@ -46,26 +47,10 @@ function step(id: string, dependsOn: string[], phase = 'prepare'): StepDefinitio
 
 const STEPS = () => [step('a', []), step('b', ['a']), step('c', ['b'], 'dev-cluster')];
 
-function harness(extra: Partial<CliDeps> = {}, steps: () => StepDefinition[] = STEPS) {
-  const out: string[] = [];
-  const err: string[] = [];
-  let shutdown: () => void = () => undefined;
+/** Each engine gets a fresh data folder: nothing is saved between runs, only `made` survives. */
+function harness(extra: Partial<CliDeps> = {}, steps: () => StepDefinition[] = STEPS): CliHarness {
   let engines = 0;
-  const deps: CliDeps = {
-    version: '1.0.0',
-    createEngine: () => createEngine({ dataDir: join(dir, `data-${++engines}`), env: {}, steps: steps(), logWindowMs: 1 }),
-    startWebHost: async () => {
-      throw new Error('not used');
-    },
-    staticDir: '/nonexistent',
-    env: { GITHUB_TOKEN: 'ghp_test' },
-    stdout: (t) => void out.push(t),
-    stderr: (t) => void err.push(t),
-    openBrowser: () => undefined,
-    waitForShutdown: () => new Promise<void>((resolve) => (shutdown = resolve)),
-    ...extra,
-  };
-  return { deps, out: () => out.join(''), err: () => err.join(''), shutdown: () => shutdown() };
+  return cliHarness(() => createEngine({ dataDir: join(dir, `data-${++engines}`), env: {}, steps: steps(), logWindowMs: 1 }), extra);
 }
 
 beforeEach(() => {
