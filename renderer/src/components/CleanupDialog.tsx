@@ -21,8 +21,10 @@ import {
   type TeardownChoices,
 } from '../lib/cleanup';
 import { errorMessage } from '../lib/errors';
-import { useLabContext, useLabState } from './lab-context';
 import { formatCommand } from '../lib/shell-quote';
+import { ActionError } from './ActionError';
+import { useLabContext, useLabState } from './lab-context';
+import { useLabAction } from './useLabAction';
 
 const FOCUSABLE = 'button:not([disabled]), input:not([disabled]), select:not([disabled]), textarea:not([disabled]), a[href], [tabindex="0"]';
 
@@ -40,7 +42,8 @@ export function CleanupDialog({ onClose }: { onClose(): void }) {
   const [plan, setPlan] = useState<{ key: string; plan: TeardownPlan } | null>(null);
   const [planError, setPlanError] = useState<string | null>(null);
   const [actionError, setActionError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  // The dialog keeps its own error: the wizard's action error sits behind the modal, unseen.
+  const { busy, act } = useLabAction(setActionError);
 
   const expectedRepository = repositoryName(snapshot?.inputs ?? {});
   const options = teardownOptions(choices, expectedRepository);
@@ -77,22 +80,8 @@ export function CleanupDialog({ onClose }: { onClose(): void }) {
     dialogRef.current?.close();
   }
 
-  async function act(request: () => Promise<unknown>): Promise<boolean> {
-    setBusy(true);
-    setActionError(null);
-    try {
-      await request();
-      return true;
-    } catch (error) {
-      setActionError(errorMessage(error));
-      return false;
-    } finally {
-      setBusy(false);
-    }
-  }
-
   async function start(): Promise<void> {
-    if (!(await act(() => api.runTeardown(options)))) return;
+    if (!(await act((a) => a.runTeardown(options)))) return;
     // Progress shows in the step list and the terminal; the first teardown step's card and output come into view.
     const first = teardownSteps(snapshot)[0];
     if (first) {
@@ -233,17 +222,13 @@ export function CleanupDialog({ onClose }: { onClose(): void }) {
         ) : null}
       </fieldset>
 
-      {actionError ? (
-        <p className="action-error" role="alert">
-          {actionError}
-        </p>
-      ) : null}
+      <ActionError message={actionError} />
       <div className="dialog-actions">
         <span id={reasonId} className="muted">
           {confirm.reason}
         </span>
         {running ? (
-          <button type="button" disabled={busy || !online} onClick={() => void act(() => api.cancelTeardown({}))}>
+          <button type="button" disabled={busy || !online} onClick={() => void act((a) => a.cancelTeardown({}))}>
             Cancel teardown
           </button>
         ) : null}

@@ -5,34 +5,19 @@
 import { useId, useState, type FormEvent } from 'react';
 import type { LabApi, StepStatus } from '../../../electron/api/contract';
 import { availableActions } from '../lib/step-status';
-import { errorMessage } from '../lib/errors';
-import { useLabContext, useLabState } from './lab-context';
+import { ShowOutputButton } from './ShowOutputButton';
+import { useLabState } from './lab-context';
+import { useLabAction } from './useLabAction';
 
 export function StepActions({ stepId, status }: { stepId: string; status: StepStatus }) {
-  const { api } = useLabContext();
   const online = useLabState((s) => s.connection === 'open');
   const setActionError = useLabState((s) => s.setActionError);
-  const hasOutput = useLabState((s) => s.streams.includes(stepId));
   const showStream = useLabState((s) => s.showStream);
-  const [busy, setBusy] = useState(false);
+  const { busy, act } = useLabAction(setActionError);
   const [askingReason, setAskingReason] = useState(false);
   const [reason, setReason] = useState('');
   const reasonId = useId();
   const can = availableActions(status);
-
-  async function act(request: (api: LabApi) => Promise<unknown>): Promise<boolean> {
-    setBusy(true);
-    setActionError(null);
-    try {
-      await request(api);
-      return true;
-    } catch (error) {
-      setActionError(errorMessage(error));
-      return false;
-    } finally {
-      setBusy(false);
-    }
-  }
 
   /** Starting a step also brings its output into view, where the person will look next. */
   async function start(request: (api: LabApi) => Promise<unknown>): Promise<void> {
@@ -64,11 +49,7 @@ export function StepActions({ stepId, status }: { stepId: string; status: StepSt
         <button type="button" disabled={disabled || !can.cancel} onClick={() => void act((a) => a.cancelStep({ stepId }))}>
           Cancel
         </button>
-        {hasOutput ? (
-          <button type="button" className="link-button" onClick={() => showStream(stepId)}>
-            Show output
-          </button>
-        ) : null}
+        <ShowOutputButton stepId={stepId} />
       </div>
       {askingReason && can.skip ? (
         <form

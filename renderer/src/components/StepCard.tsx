@@ -1,25 +1,22 @@
 /** The main panel: the selected step's title, why it exists, its inputs, commands and actions. */
 import { secretsFor } from '../lib/step-status';
 import { allSteps } from '../store';
-import { elapsedMs, formatDuration, formatEstimate, statusLabels } from '../lib/format';
+import { statusLabels } from '../lib/format';
 import { CommandList } from './CommandList';
 import { InputsForm } from './InputsForm';
 import { ClusterStatus } from './ClusterStatus';
 import { SecretInput } from './SecretInput';
 import { StepActions } from './StepActions';
+import { StepCardHeader } from './StepCardHeader';
 import { StepErrorView } from './StepErrorView';
 import { ScaffoldConflicts } from './ScaffoldConflicts';
 import { useLabState } from './lab-context';
-import { useNow } from './useNow';
+import { useSelectedStep } from './useSelectedStep';
+import { ActionError } from './ActionError';
 
 export function StepCard() {
-  const snapshot = useLabState((s) => s.snapshot);
-  const selected = useLabState((s) => s.selectedStepId);
+  const { snapshot, step, state, status } = useSelectedStep(allSteps);
   const actionError = useLabState((s) => s.actionError);
-  const step = allSteps(snapshot).find((s) => s.id === selected);
-  const state = step ? snapshot?.steps[step.id] : undefined;
-  const status = state?.status ?? 'pending';
-  const now = useNow(status === 'running');
   if (!snapshot || !step) {
     return (
       <main className="card" aria-label="Step" aria-busy={!snapshot}>
@@ -28,19 +25,10 @@ export function StepCard() {
     );
   }
 
-  const elapsed = elapsedMs(state, now);
-  const estimate = formatEstimate(step.estimateSeconds);
   const dependsOn = step.dependsOn.map((id) => allSteps(snapshot).find((s) => s.id === id)?.title ?? id);
   return (
     <main className="card" aria-labelledby="card-title">
-      <div className="card-head">
-        <h2 id="card-title">{step.title}</h2>
-        <p className="card-timing">
-          {elapsed !== null ? <span>{status === 'running' ? 'Running for' : 'Took'} {formatDuration(elapsed)}</span> : null}
-          {elapsed !== null && estimate ? ' · ' : null}
-          {estimate ? <span>usually {estimate}</span> : null}
-        </p>
-      </div>
+      <StepCardHeader title={step.title} state={state} estimateSeconds={step.estimateSeconds} />
       <p className={`card-status status-${status}`}>
         {statusLabels[status]}
         {state && state.attempts > 1 ? ` (attempt ${state.attempts})` : ''}
@@ -49,11 +37,7 @@ export function StepCard() {
       <p className="why">{step.why}</p>
       {status === 'blocked' && dependsOn.length > 0 ? <p className="muted">Waits for: {dependsOn.join(', ')}.</p> : null}
       <StepActions key={`actions-${step.id}`} stepId={step.id} status={status} />
-      {actionError ? (
-        <p className="action-error" role="alert">
-          {actionError}
-        </p>
-      ) : null}
+      <ActionError message={actionError} />
       {state?.error && status === 'failed' ? <StepErrorView error={state.error} /> : null}
       {state?.error?.conflicts?.length && status === 'failed' ? <ScaffoldConflicts key={`conflicts-${step.id}-${state.attempts}`} stepId={step.id} conflicts={state.error.conflicts} /> : null}
       {state?.outputs && Object.keys(state.outputs).length > 0 ? (
