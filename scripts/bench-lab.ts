@@ -26,16 +26,13 @@ import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { runCli, type CliDeps } from '../electron/hosts/cli/program';
-import { createEngine, type Engine } from '../electron/lab/engine';
 import { steps as catalogue } from '../electron/lab/plan/catalogue';
-import { labSteps } from '../electron/lab/plan/lab-steps';
-import type { StepDefinition } from '../electron/lab/plan/step';
 import { JOURNAL_FILE, readJournal, type JournalRecord } from '../electron/lab/run/journal';
 import type { StepState } from '../electron/api/contract';
 import { POLL_SECONDS as CROSSPLANE_POLL_SECONDS } from '../test/sim/crossplane/managed';
 import { realDurations, resolveTimeScale, type DurationName } from '../test/sim/world/durations';
 import { SHIMMED_TOOLS } from '../test/sim/world/env-file';
+import { labCli, type LabCli } from '../test/sim/world/lab-cli';
 import { runProcess, startTestWorld } from '../test/sim/world/test-world';
 
 const root = join(fileURLToPath(new URL('.', import.meta.url)), '..');
@@ -122,10 +119,6 @@ function modelFinishes(weight: (id: string) => number): Map<string, number> {
   return finish;
 }
 
-function withoutSkipped(steps: StepDefinition[]): StepDefinition[] {
-  return steps.filter((s) => !SKIPPED.has(s.id)).map((s) => ({ ...s, dependsOn: s.dependsOn.filter((d) => !SKIPPED.has(d)) }));
-}
-
 const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
 /** Milliseconds for one run of the command, the median of several. */
@@ -178,40 +171,26 @@ async function main(): Promise<number> {
   const config = join(work, 'lab.yaml');
   copyFileSync(join(root, 'test', 'fixtures', 'lab.yaml'), config);
   const env = { ...t.world.env(), HOME: t.workDir };
-  let engine: Engine | undefined;
-  const out: string[] = [];
-  const deps: CliDeps = {
-    version: 'bench',
-    createEngine: () => {
-      engine = createEngine({
-        dataDir: join(work, 'lab-data'),
-        env,
-        steps: withoutSkipped(labSteps({ env, reportResource: (s) => engine?.reportResource(s) })),
-      });
-      return engine;
-    },
-    startWebHost: async () => {
-      throw new Error('not used');
-    },
-    staticDir: '/nonexistent',
+  const lab: LabCli = labCli({
+    dataDir: join(work, 'lab-data'),
     env,
-    stdout: (text) => void out.push(text),
+    stepIds: plan.map((s) => s.id),
+    reportResource: (s) => lab.lastEngine()?.reportResource(s),
+    // The engine's default window, as the app runs it: the bench measures the app, not a test.
+    logWindowMs: 16,
+    version: 'bench',
     stderr: (text) => void process.stderr.write(text),
-    openBrowser: () => undefined,
-    waitForShutdown: () => new Promise<void>(() => undefined),
-  };
+  });
   try {
     const fakeMs = await startupMs('flux', ['--version'], env, t.workDir);
     const nodeMs = await startupMs(process.execPath, ['-e', '0'], env, t.workDir);
 
     const started = performance.now();
     const origin = performance.timeOrigin + started;
-    const code = await runCli(deps, ['up', '--config', config, '--yes']);
+    const { code, out } = await lab.run(['up', '--config', config, '--yes']);
     const wall = (performance.now() - started) / 1000;
 
-    const reader = createEngine({ dataDir: join(work, 'lab-data'), env, steps: withoutSkipped(labSteps()) });
-    const states = (await reader.getSnapshot({})).steps;
-    await reader.close();
+    const states = (await lab.snapshot()).steps;
     const journal = readJournal(join(work, 'lab-data', JOURNAL_FILE));
     // From when the step could begin (its dependencies ended; its check runs then) to its end.
     const runnableAt = (id: string): number => Math.max(origin, ...planDeps(id).map((d) => ms(states[d]?.endedAt)).filter(Number.isFinite));
@@ -224,7 +203,7 @@ async function main(): Promise<number> {
     const finishes = modelFinishes(modelSeconds);
     const critical = Math.max(...finishes.values()) * timeScale;
     const tutorial = Math.max(...modelFinishes((id) => modelSeconds(id) + (waitsForFlux(id) ? FLUX_GIT_INTERVAL_SECONDS : 0)).values()) * timeScale;
-    const shop = /The shop is at (\S+)/.exec(out.join(''))?.[1];
+    const shop = /The shop is at (\S+)/.exec(out)?.[1];
 
     console.log(`lab up exit code:                   ${code}${shop ? ` (shop at ${shop})` : ''}`);
     console.log(`time scale:                         ${timeScale}`);
@@ -270,10 +249,10 @@ async function main(): Promise<number> {
         console.log(`${pad(start.toFixed(2), 7)} ${pad(took.toFixed(2), 6)}  ${e.stepId.padEnd(18)} ${((e.pipeFrom ? `${e.pipeFrom.join(' ')} | ` : '') + e.argv.join(' ')).slice(0, 140)}`);
       }
     }
-    if (code !== 0) console.log(out.join('').split('\n').slice(-15).join('\n'));
+    if (code !== 0) console.log(out.split('\n').slice(-15).join('\n'));
     return code;
   } finally {
-    await engine?.close();
+    await lab.close();
     await t.dispose();
     rmSync(work, { recursive: true, force: true });
   }

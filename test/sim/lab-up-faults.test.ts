@@ -13,18 +13,15 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ResourceStatus } from '../../electron/api/contract';
-import { createEngine, type Engine } from '../../electron/lab/engine/index';
-import { labSteps } from '../../electron/lab/plan/lab-steps';
-import type { StepDefinition } from '../../electron/lab/plan/step';
 import type { JournalRecord } from '../../electron/lab/run/journal';
-import { runCli, type CliDeps } from '../../electron/hosts/cli/program';
+import { labCli, writeLabYaml, type LabCli, type LabCliRun } from './world/lab-cli';
 import { startTestWorld, type TestWorld } from './world/test-world';
 
 let t: TestWorld;
 let env: Record<string, string>;
 let login: string;
 let project: string;
-const engines: Engine[] = [];
+const labs: LabCli[] = [];
 /** What the person saw for each fault, printed once at the end for the record. */
 const shown = new Map<string, string>();
 
@@ -44,56 +41,22 @@ function scenario(name: string, stepIds: string[], options: { k3dName: string; r
   const dir = path.join(t.workDir, name);
   fs.mkdirSync(dir, { recursive: true });
   const config = path.join(dir, 'lab.yaml');
-  fs.writeFileSync(
-    config,
-    `github:\n  owner: ${login}\n  repository: ${options.repository}\ngcp:\n  project: ${project}\n  zone: europe-west9-a\nclusters:\n  k3dName: ${options.k3dName}\n  gkeName: dev-cluster\nworkspaceDir: ./${options.repository}\n`,
-  );
+  writeLabYaml(config, { owner: login, repository: options.repository, project, k3dName: options.k3dName });
   return { dataDir: path.join(dir, 'lab-data'), config, stepIds, readyTimeoutMs: options.readyTimeoutMs ?? 30_000, reported: [] };
 }
 
-function stepsOf(s: Scenario): StepDefinition[] {
-  return labSteps({ env, readyTimeoutMs: s.readyTimeoutMs, reportResource: (status) => s.reported.push(status) })
-    .filter((step) => s.stepIds.includes(step.id))
-    .map((step) => {
-      const before = s.beforeRun?.[step.id];
-      const run: StepDefinition['run'] = before ? async (ctx) => (await before(), step.run(ctx)) : step.run;
-      return { ...step, run, dependsOn: step.dependsOn.filter((d) => s.stepIds.includes(d)) };
-    });
+/** The scenario's lab as the CLI drives it, made at each use so it sees the scenario as it is now (its steps, hooks, timeout). */
+const labOf = (s: Scenario): LabCli =>
+  labCli({ dataDir: s.dataDir, env, stepIds: s.stepIds, readyTimeoutMs: s.readyTimeoutMs, reportResource: (status) => s.reported.push(status), beforeRun: s.beforeRun });
+
+async function labUp(s: Scenario): Promise<LabCliRun> {
+  const lab = labOf(s);
+  labs.push(lab);
+  return lab.run(['up', '--config', s.config, '--yes']);
 }
 
-async function labUp(s: Scenario): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const deps: CliDeps = {
-    version: 'test',
-    createEngine: () => {
-      const engine = createEngine({ dataDir: s.dataDir, env, steps: stepsOf(s), logWindowMs: 1 });
-      engines.push(engine);
-      return engine;
-    },
-    startWebHost: async () => {
-      throw new Error('not used');
-    },
-    staticDir: '/nonexistent',
-    env,
-    stdout: (text) => void out.push(text),
-    stderr: (text) => void err.push(text),
-    openBrowser: () => undefined,
-    waitForShutdown: () => new Promise<void>(() => undefined),
-  };
-  const code = await runCli(deps, ['up', '--config', s.config, '--yes']);
-  return { code, out: out.join(''), err: err.join('') };
-}
-
-async function journal(s: Scenario): Promise<JournalRecord[]> {
-  // The journal is a file in the data folder; a fresh engine reads it without touching the world.
-  const reader = createEngine({ dataDir: s.dataDir, env, steps: stepsOf(s) });
-  try {
-    return (await reader.getJournal({})).entries as JournalRecord[];
-  } finally {
-    await reader.close();
-  }
-}
+// The journal is a file in the data folder; a fresh engine reads it without touching the world.
+const journal = (s: Scenario): Promise<JournalRecord[]> => labOf(s).journal();
 
 const line = (e: JournalRecord): string => (e.pipeline ?? [e.argv]).map((argv) => argv.join(' ')).join(' | ');
 const lines = (entries: JournalRecord[], pattern: RegExp): string[] => entries.map(line).filter((l) => pattern.test(l));
@@ -112,7 +75,7 @@ afterEach(async () => {
 
 afterAll(async () => {
   for (const [fault, text] of shown) process.stdout.write(`\n--- ${fault}: what lab up printed ---\n${text}`);
-  for (const engine of engines) await engine.close().catch(() => undefined);
+  for (const lab of labs) await lab.close().catch(() => undefined);
   await t?.dispose();
 });
 

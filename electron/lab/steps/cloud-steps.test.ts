@@ -9,13 +9,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ResourceStatus, Snapshot } from '../../api/contract';
+import { labCli, writeLabYaml, type LabCli } from '../../../test/sim/world/lab-cli';
 import { startTestWorld, type TestWorld } from '../../../test/sim/world/test-world';
-import { runCli, type CliDeps } from '../../hosts/cli/program';
 import { nodePoolCostPerHour } from '../cloud/prices';
 import { cloudResources, parseClusterList } from './gke-cluster';
-import { createEngine, type Engine } from '../engine/index';
-import { labSteps } from '../plan/lab-steps';
-import type { StepDefinition } from '../plan/step';
 import type { JournalRecord } from '../run/journal';
 
 const CLOUD = ['crossplane', 'gke-cluster', 'gke-credentials', 'flux-bootstrap-dev', 'reseal-grafana', 'apps'];
@@ -28,56 +25,10 @@ let login: string;
 let workspace: string;
 let config: string;
 const reported: ResourceStatus[] = [];
-let lastEngine: Engine | undefined;
+let lab: LabCli;
 
-/** Every step but the manual `tools` (asdf installs nothing in the world's PATH). */
-function steps(): StepDefinition[] {
-  return labSteps({ env, readyTimeoutMs: 40_000, reportResource: (s) => reported.push(s) })
-    .filter((s) => s.id !== 'tools')
-    .map((s) => ({ ...s, dependsOn: s.dependsOn.filter((d) => d !== 'tools') }));
-}
-
-function cli() {
-  const out: string[] = [];
-  const err: string[] = [];
-  const deps: CliDeps = {
-    version: 'test',
-    createEngine: () => {
-      const engine = createEngine({ dataDir: path.join(t.workDir, 'lab-data'), env, steps: steps(), logWindowMs: 1 });
-      lastEngine = engine;
-      return engine;
-    },
-    startWebHost: async () => {
-      throw new Error('not used');
-    },
-    staticDir: '/nonexistent',
-    env,
-    stdout: (text) => void out.push(text),
-    stderr: (text) => void err.push(text),
-    openBrowser: () => undefined,
-    waitForShutdown: () => new Promise<void>(() => undefined),
-  };
-  return { deps, out: () => out.join(''), err: () => err.join('') };
-}
-
-async function journal(): Promise<JournalRecord[]> {
-  // The journal is a file in the data folder; a fresh engine reads it without touching the world.
-  const reader = createEngine({ dataDir: path.join(t.workDir, 'lab-data'), env, steps: steps() });
-  try {
-    return (await reader.getJournal({})).entries as JournalRecord[];
-  } finally {
-    await reader.close();
-  }
-}
-
-async function snapshot(): Promise<Snapshot> {
-  const reader = createEngine({ dataDir: path.join(t.workDir, 'lab-data'), env, steps: steps() });
-  try {
-    return await reader.getSnapshot({});
-  } finally {
-    await reader.close();
-  }
-}
+const journal = (): Promise<JournalRecord[]> => lab.journal();
+const snapshot = (): Promise<Snapshot> => lab.snapshot();
 
 const line = (e: JournalRecord) => (e.pipeline ?? [e.argv]).map((argv) => argv.join(' ')).join(' | ');
 
@@ -89,14 +40,12 @@ beforeAll(async () => {
   project = (await t.exec('gcloud', ['config', 'get-value', 'project'])).stdout.trim();
   workspace = path.join(t.workDir, 'devflux');
   config = path.join(t.workDir, 'lab.yaml');
-  fs.writeFileSync(
-    config,
-    `github:\n  owner: ${login}\n  repository: devflux\ngcp:\n  project: ${project}\n  zone: europe-west9-a\nclusters:\n  k3dName: lab\n  gkeName: dev-cluster\n  machineType: e2-standard-2\n  preemptible: true\nworkspaceDir: ./devflux\n`,
-  );
+  lab = labCli({ dataDir: path.join(t.workDir, 'lab-data'), env, readyTimeoutMs: 40_000, reportResource: (s) => reported.push(s) });
+  writeLabYaml(config, { owner: login, repository: 'devflux', project, k3dName: 'lab', machineType: 'e2-standard-2', preemptible: true });
 }, 60_000);
 
 afterAll(async () => {
-  await lastEngine?.close();
+  await lab?.close();
   await t?.dispose();
 });
 
@@ -105,11 +54,10 @@ describe('lab up through the cloud steps', () => {
 
   it('stops at gke-cluster with the quota message while GCP refuses, exit 1', async () => {
     await t.control('/faults', { enable: ['gcp-quota-exceeded'] });
-    const run = cli();
-    const code = await runCli(run.deps, ['up', '--config', config, '--yes']);
-    expect(code, run.err()).toBe(1);
-    expect(run.err()).toContain('step "gke-cluster" (GKE dev cluster) failed: GCP refused to create Cluster dev-cluster');
-    expect(run.err()).toContain('Insufficient regional quota');
+    const run = await lab.run(['up', '--config', config, '--yes']);
+    expect(run.code, run.err).toBe(1);
+    expect(run.err).toContain('step "gke-cluster" (GKE dev cluster) failed: GCP refused to create Cluster dev-cluster');
+    expect(run.err).toContain('Insufficient regional quota');
     const states = (await snapshot()).steps;
     expect(states.crossplane?.status).toBe('succeeded');
     expect(states['gke-cluster']?.status).toBe('failed');
@@ -120,10 +68,9 @@ describe('lab up through the cloud steps', () => {
 
   it('after the fault is cleared, a second lab up finishes without repeating done steps and prints the shop address', async () => {
     await t.control('/faults', { disable: ['gcp-quota-exceeded'] });
-    const run = cli();
-    const code = await runCli(run.deps, ['up', '--config', config, '--yes']);
-    expect(code, `${run.err()}\n${run.out().slice(-3000)}`).toBe(0);
-    const shop = /The shop is at (http:\/\/[\d.]+)/.exec(run.out())?.[1];
+    const run = await lab.run(['up', '--config', config, '--yes']);
+    expect(run.code, `${run.err}\n${run.out.slice(-3000)}`).toBe(0);
+    const shop = /The shop is at (http:\/\/[\d.]+)/.exec(run.out)?.[1];
     expect(shop).toBeDefined();
     const world = await t.world.snapshot();
     expect(world.gcp.projects[project]?.forwardingRules.map((r) => `http://${r.IPAddress}`)).toEqual([shop]);
@@ -134,7 +81,7 @@ describe('lab up through the cloud steps', () => {
     expect(lines.filter((l) => /k3d cluster create|flux bootstrap github --context=k3d-lab|service-accounts create|git clone/.test(l))).toEqual([]);
     expect(again.filter((e) => e.stepId === 'crossplane')).toEqual([]);
     // The cloud steps ran the commands they show.
-    const shown = (id: string) => steps().find((s) => s.id === id)!.commands((labInputs()) as never);
+    const shown = (id: string) => lab.steps().find((s) => s.id === id)!.commands((labInputs()) as never);
     for (const id of ['gke-credentials', 'flux-bootstrap-dev']) {
       const ran = again.filter((e) => e.stepId === id).map((e) => e.argv.join(' '));
       for (const command of shown(id)) expect(ran).toContain(command.argv.join(' '));
@@ -170,8 +117,8 @@ describe('lab up through the cloud steps', () => {
 
   it('a third lab up finds every step done by asking the world', async () => {
     const before = (await journal()).length;
-    const run = cli();
-    expect(await runCli(run.deps, ['up', '--config', config, '--yes']), run.err()).toBe(0);
+    const run = await lab.run(['up', '--config', config, '--yes']);
+    expect(run.code, run.err).toBe(0);
     const lines = (await journal()).slice(before).map(line);
     expect(lines.filter((l) => / (commit|push) |kubeseal |bootstrap |get-credentials /.test(l))).toEqual([]);
   }, 180_000);

@@ -15,11 +15,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LabEvent } from '../../../electron/api/contract';
-import { runCli, type CliDeps } from '../../../electron/hosts/cli/program';
-import { createEngine, type Engine } from '../../../electron/lab/engine/index';
-import { labSteps } from '../../../electron/lab/plan/lab-steps';
-import type { StepDefinition } from '../../../electron/lab/plan/step';
 import type { JournalRecord } from '../../../electron/lab/run/journal';
+import { labCli, writeLabYaml, type LabCli } from '../world/lab-cli';
 import { startTestWorld, type TestWorld } from '../world/test-world';
 
 let t: TestWorld;
@@ -27,50 +24,11 @@ let env: Record<string, string>;
 let project: string;
 let workspace: string;
 let config: string;
-const engines: Engine[] = [];
+let lab: LabCli;
 
 const dataDir = () => path.join(t.workDir, 'lab-data');
 
-/** Every step but the manual `tools` (asdf installs nothing in the world's PATH). */
-function steps(): StepDefinition[] {
-  return labSteps({ env, readyTimeoutMs: 40_000 })
-    .filter((s) => s.id !== 'tools')
-    .map((s) => ({ ...s, dependsOn: s.dependsOn.filter((d) => d !== 'tools') }));
-}
-
-function engine(): Engine {
-  const made = createEngine({ dataDir: dataDir(), env, steps: steps(), logWindowMs: 1, teardown: { pollMs: 200, timeouts: { loadBalancer: 30_000, gke: 40_000, network: 30_000 } } });
-  engines.push(made);
-  return made;
-}
-
-function cli() {
-  const out: string[] = [];
-  const err: string[] = [];
-  const deps: CliDeps = {
-    version: 'test',
-    createEngine: () => engine(),
-    startWebHost: async () => {
-      throw new Error('not used');
-    },
-    staticDir: '/nonexistent',
-    env,
-    stdout: (text) => void out.push(text),
-    stderr: (text) => void err.push(text),
-    openBrowser: () => undefined,
-    waitForShutdown: () => new Promise<void>(() => undefined),
-  };
-  return { deps, out: () => out.join(''), err: () => err.join('') };
-}
-
-async function journal(): Promise<JournalRecord[]> {
-  const reader = engine();
-  try {
-    return (await reader.getJournal({})).entries as JournalRecord[];
-  } finally {
-    await reader.close();
-  }
-}
+const journal = (): Promise<JournalRecord[]> => lab.journal();
 
 /** A step's log, to say what happened when an assertion fails. */
 const logOf = (stepId: string): string => {
@@ -111,14 +69,12 @@ beforeAll(async () => {
   project = (await t.exec('gcloud', ['config', 'get-value', 'project'])).stdout.trim();
   workspace = path.join(t.workDir, 'devflux');
   config = path.join(t.workDir, 'lab.yaml');
-  fs.writeFileSync(
-    config,
-    `github:\n  owner: ${worldEnv.GITHUB_USER}\n  repository: devflux\ngcp:\n  project: ${project}\n  zone: europe-west9-a\nclusters:\n  k3dName: lab\n  gkeName: dev-cluster\n  machineType: e2-standard-2\n  preemptible: true\nworkspaceDir: ./devflux\n`,
-  );
+  lab = labCli({ dataDir: dataDir(), env, readyTimeoutMs: 40_000, teardown: { pollMs: 200, timeouts: { loadBalancer: 30_000, gke: 40_000, network: 30_000 } } });
+  writeLabYaml(config, { owner: worldEnv.GITHUB_USER!, repository: 'devflux', project, k3dName: 'lab', machineType: 'e2-standard-2', preemptible: true });
 }, 60_000);
 
 afterAll(async () => {
-  for (const made of engines) await made.close();
+  await lab?.close();
   await t?.dispose();
 });
 
@@ -126,8 +82,8 @@ describe('lab down against the simulated world', () => {
   let cut = 0;
 
   it('lab up makes the whole lab, with the shop behind a Google load balancer', async () => {
-    const run = cli();
-    expect(await runCli(run.deps, ['up', '--config', config, '--yes']), `${run.err()}\n${run.out().slice(-2000)}`).toBe(0);
+    const run = await lab.run(['up', '--config', config, '--yes']);
+    expect(run.code, `${run.err}\n${run.out.slice(-2000)}`).toBe(0);
     const now = await world();
     expect(now.clusters.map((c) => c.name)).toEqual(['dev-cluster']);
     expect(now.networks).toContain('dev-network');
@@ -144,7 +100,7 @@ describe('lab down against the simulated world', () => {
     await until('the provider to take deletionProtection', async () => (await t.world.snapshot()).gcp.projects[project]?.clusters[0]?.deletionProtection === true);
     cut = (await journal()).length;
 
-    const first = engine();
+    const first = lab.engine();
     await first.start();
     const waiting = new Promise<void>((resolve) =>
       first.onEvent((event: LabEvent) => {
@@ -177,14 +133,14 @@ describe('lab down against the simulated world', () => {
     const deleted = await t.exec('kubectl', ['delete', 'providers.pkg.crossplane.io', 'provider-gcp-container', 'provider-gcp-compute', ...k3d]);
     expect(deleted.code, deleted.stderr).toBe(0);
 
-    const run = cli();
-    expect(await runCli(run.deps, ['down', '--config', config, '--yes'])).toBe(1);
-    const err = run.err();
+    const run = await lab.run(['down', '--config', config, '--yes']);
+    expect(run.code).toBe(1);
+    const err = run.err;
     expect(err).toMatch(/teardown step "down-(gke|network)" .* failed: Crossplane cannot delete (GKE cluster dev-cluster|network dev-network): its provider is not running on k3d-lab \(provider-gcp-container \(missing\), provider-gcp-compute \(missing\)\)/);
     expect(err).toContain('hang on the finalizer finalizer.managedresource.crossplane.io (crossplane/crossplane#4251)');
     expect(err).toContain('run lab down --force');
     expect(err).toMatch(/kubectl patch (clusters\.container|networks\.compute)\.gcp\.upbound\.io (dev-cluster|dev-network) --type=merge -p '\{"metadata":\{"finalizers":null\}\}' --context=k3d-lab/);
-    expect(run.out()).toMatch(/refused as asked: (GKE cluster dev-cluster|network dev-network) exists but Crossplane's provider is not running/);
+    expect(run.out).toMatch(/refused as asked: (GKE cluster dev-cluster|network dev-network) exists but Crossplane's provider is not running/);
     // Resumed: the load balancer's removal was found done, not run again; the k3d cluster was kept.
     const lines = (await journal()).slice(cut).map(line);
     expect(lines.filter((l) => l.includes('delete namespace demo'))).toEqual([]);
@@ -193,21 +149,20 @@ describe('lab down against the simulated world', () => {
   }, 120_000);
 
   it('lab down --force --delete-service-account finishes: no GKE cluster, node pool, network, load balancer, k3d cluster or service account, with the gcloud evidence', async () => {
-    const run = cli();
-    const code = await runCli(run.deps, ['down', '--config', config, '--yes', '--force', '--delete-service-account']);
-    expect(code, `${run.err()}\n${logOf('down-gke')}`).toBe(0);
+    const run = await lab.run(['down', '--config', config, '--yes', '--force', '--delete-service-account']);
+    expect(run.code, `${run.err}\n${logOf('down-gke')}`).toBe(0);
     const now = await world();
     expect(now.clusters).toEqual([]);
     expect(now.networks).not.toContain('dev-network');
     expect(now.rules).toEqual([]);
     expect(now.k3d).toEqual([]);
-    const out = run.out();
+    const out = run.out;
     expect(out).toContain(`gcloud container clusters list --project=${project}: no cluster dev-cluster`);
     expect(out).toContain(`gcloud compute forwarding-rules list --project=${project}: no load balancer on dev-network`);
     expect(out).toContain(`gcloud compute networks list --project=${project}: no network dev-network`);
     expect(out).toContain('k3d cluster list: no cluster lab');
     expect(out).toContain('Nothing of the lab is left running.');
-    const snapshot = await engine().getSnapshot({});
+    const snapshot = await lab.engine().getSnapshot({});
     expect(snapshot.cleanup.completedAt).toBeDefined();
     expect(snapshot.cleanup.remaining).toEqual([]);
     // Asked for: Crossplane's service account and its keys are gone too.
@@ -218,10 +173,10 @@ describe('lab down against the simulated world', () => {
   }, 180_000);
 
   it('a second lab down --yes finds everything gone: exit 0 with the evidence, nothing deleted again', async () => {
-    const run = cli();
-    expect(await runCli(run.deps, ['down', '--config', config, '--yes']), run.err()).toBe(0);
-    expect(run.out()).toContain(`gcloud container clusters list --project=${project}: no cluster dev-cluster`);
-    expect(run.out()).toContain('Nothing of the lab is left running.');
+    const run = await lab.run(['down', '--config', config, '--yes']);
+    expect(run.code, run.err).toBe(0);
+    expect(run.out).toContain(`gcloud container clusters list --project=${project}: no cluster dev-cluster`);
+    expect(run.out).toContain('Nothing of the lab is left running.');
     const lines = (await journal()).slice(cut).map(line);
     expect(lines.filter((l) => / delete |git -C .* (commit|push)/.test(l))).toEqual([]);
   }, 60_000);

@@ -13,17 +13,14 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { runCli, type CliDeps } from '../../../electron/hosts/cli/program';
-import { createEngine, type Engine } from '../../../electron/lab/engine/index';
 import { setListEntryCommentedInText } from '../../../electron/lab/gitops/kustomization-edit';
 import { customResourcesKustomization, sealedSecretPaths } from '../../../electron/lab/gitops/scaffold';
 import { tempDir, testInputs } from '../../../electron/lab/gitops/test-helpers';
 import { recordLabEdit, readLabEdits, ScaffoldConflictError, writeScaffold } from '../../../electron/lab/gitops/write';
-import { labSteps } from '../../../electron/lab/plan/lab-steps';
-import type { StepDefinition } from '../../../electron/lab/plan/step';
 import type { JournalRecord } from '../../../electron/lab/run/journal';
 import { createRunner } from '../../../electron/lab/run/runner';
 import { sealedWith } from '../../../electron/lab/steps/seal-gcp-creds';
+import { labCli, writeLabYaml, type LabCli } from '../world/lab-cli';
 import { startTestWorld, type TestWorld } from '../world/test-world';
 
 let t: TestWorld;
@@ -31,53 +28,14 @@ let env: Record<string, string>;
 let project: string;
 let workspace: string;
 let config: string;
-const engines: Engine[] = [];
+let lab: LabCli;
 
 const dataDir = () => path.join(t.workDir, 'lab-data');
 const k3dContext = 'k3d-lab';
 const gkeContext = () => `gke_${project}_europe-west9-a_dev-cluster`;
 const labInputs = () => testInputs({ k3dName: 'lab' });
 
-/** Every step but the manual `tools` (asdf installs nothing in the world's PATH). */
-function steps(): StepDefinition[] {
-  return labSteps({ env, readyTimeoutMs: 40_000 })
-    .filter((s) => s.id !== 'tools')
-    .map((s) => ({ ...s, dependsOn: s.dependsOn.filter((d) => d !== 'tools') }));
-}
-
-function engine(): Engine {
-  const made = createEngine({ dataDir: dataDir(), env, steps: steps(), logWindowMs: 1, teardown: { pollMs: 200, timeouts: { loadBalancer: 30_000, gke: 40_000, network: 30_000 } } });
-  engines.push(made);
-  return made;
-}
-
-function cli() {
-  const out: string[] = [];
-  const err: string[] = [];
-  const deps: CliDeps = {
-    version: 'test',
-    createEngine: () => engine(),
-    startWebHost: async () => {
-      throw new Error('not used');
-    },
-    staticDir: '/nonexistent',
-    env,
-    stdout: (text) => void out.push(text),
-    stderr: (text) => void err.push(text),
-    openBrowser: () => undefined,
-    waitForShutdown: () => new Promise<void>(() => undefined),
-  };
-  return { deps, out: () => out.join(''), err: () => err.join('') };
-}
-
-async function journal(): Promise<JournalRecord[]> {
-  const reader = engine();
-  try {
-    return (await reader.getJournal({})).entries as JournalRecord[];
-  } finally {
-    await reader.close();
-  }
-}
+const journal = (): Promise<JournalRecord[]> => lab.journal();
 
 const line = (e: JournalRecord) => (e.pipeline ?? [e.argv]).map((argv) => argv.join(' ')).join(' | ');
 
@@ -129,14 +87,12 @@ beforeAll(async () => {
   project = (await t.exec('gcloud', ['config', 'get-value', 'project'])).stdout.trim();
   workspace = path.join(t.workDir, 'devflux');
   config = path.join(t.workDir, 'lab.yaml');
-  fs.writeFileSync(
-    config,
-    `github:\n  owner: ${worldEnv.GITHUB_USER}\n  repository: devflux\ngcp:\n  project: ${project}\n  zone: europe-west9-a\nclusters:\n  k3dName: lab\n  gkeName: dev-cluster\n  machineType: e2-standard-2\n  preemptible: true\nworkspaceDir: ./devflux\n`,
-  );
+  lab = labCli({ dataDir: dataDir(), env, readyTimeoutMs: 40_000, teardown: { pollMs: 200, timeouts: { loadBalancer: 30_000, gke: 40_000, network: 30_000 } } });
+  writeLabYaml(config, { owner: worldEnv.GITHUB_USER!, repository: 'devflux', project, k3dName: 'lab', machineType: 'e2-standard-2', preemptible: true });
 }, 60_000);
 
 afterAll(async () => {
-  for (const made of engines) await made.close();
+  await lab?.close();
   await t?.dispose();
 });
 
@@ -147,8 +103,8 @@ describe('lab up after lab down (a second day)', () => {
   let cut = 0;
 
   it('day one: lab up makes the lab; each sealed file names the certificate of the cluster it was sealed for', async () => {
-    const run = cli();
-    expect(await runCli(run.deps, ['up', '--config', config, '--yes']), `${run.err()}\n${run.out().slice(-2000)}`).toBe(0);
+    const run = await lab.run(['up', '--config', config, '--yes']);
+    expect(run.code, `${run.err}\n${run.out.slice(-2000)}`).toBe(0);
     expect((await world()).clusters).toEqual(['dev-cluster RUNNING']);
     firstDay.gcpCreds = sealedWith(await onRemote(sealed().gcpCreds));
     firstDay.grafana = sealedWith(await onRemote(sealed().grafana));
@@ -159,9 +115,8 @@ describe('lab up after lab down (a second day)', () => {
   }, 240_000);
 
   it('lab down removes everything and leaves - cluster.yaml commented out on origin/main, claimed as the lab\'s own edit', async () => {
-    const run = cli();
-    const code = await runCli(run.deps, ['down', '--config', config, '--yes']);
-    expect(code, `${run.err()}\n${logOf('down-gke')}`).toBe(0);
+    const run = await lab.run(['down', '--config', config, '--yes']);
+    expect(run.code, `${run.err}\n${logOf('down-gke')}`).toBe(0);
     expect(await world()).toEqual({ clusters: [], networks: [], k3d: [] });
     const text = await onRemote(kustomization());
     expect(text).toMatch(/^\s*# - cluster\.yaml$/m);
@@ -171,10 +126,9 @@ describe('lab up after lab down (a second day)', () => {
   }, 180_000);
 
   it('day two: lab up exits 0 with the shop\'s address and a RUNNING GKE cluster again', async () => {
-    const run = cli();
-    const code = await runCli(run.deps, ['up', '--config', config, '--yes']);
-    expect(code, `${run.err()}\n${run.out().slice(-3000)}\n${logOf('scaffold')}\n${logOf('seal-gcp-creds')}`).toBe(0);
-    const shop = /The shop is at (http:\/\/[\d.]+)/.exec(run.out())?.[1];
+    const run = await lab.run(['up', '--config', config, '--yes']);
+    expect(run.code, `${run.err}\n${run.out.slice(-3000)}\n${logOf('scaffold')}\n${logOf('seal-gcp-creds')}`).toBe(0);
+    const shop = /The shop is at (http:\/\/[\d.]+)/.exec(run.out)?.[1];
     expect(shop).toBeDefined();
     const snapshot = await t.world.snapshot();
     expect(snapshot.gcp.projects[project]?.forwardingRules.map((r) => `http://${r.IPAddress}`)).toEqual([shop]);
