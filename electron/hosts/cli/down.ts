@@ -7,9 +7,8 @@
  * `lab down` resumes, re-checking each step against the world.
  */
 import type { Snapshot, TeardownOptions, TeardownPlan } from '../../api/contract';
-import { LabConfigError, loadLabYaml } from '../../lab/config/lab-yaml';
 import { createProgress } from './progress';
-import { CliExit, INTERRUPTED_EXIT_CODE, USAGE_EXIT_CODE, type CliDeps } from './program';
+import { CliExit, INTERRUPTED_EXIT_CODE, loadConfigOrExit, USAGE_EXIT_CODE, type CliDeps } from './program';
 
 export interface DownCommandOptions {
   config: string;
@@ -20,13 +19,7 @@ export interface DownCommandOptions {
 }
 
 export async function down(deps: CliDeps, options: DownCommandOptions): Promise<void> {
-  let config;
-  try {
-    config = loadLabYaml(options.config);
-  } catch (error) {
-    if (error instanceof LabConfigError) throw new CliExit(USAGE_EXIT_CODE, `the configuration has problems:\n${error.problems.map((p) => `  ${p}`).join('\n')}`);
-    throw error;
-  }
+  const config = loadConfigOrExit(options.config);
   const repository = `${config.inputs.github?.owner ?? ''}/${config.inputs.github?.repository || 'devflux'}`;
   if (options.deleteRepository !== undefined && options.deleteRepository !== repository) {
     throw new CliExit(USAGE_EXIT_CODE, `--delete-repository "${options.deleteRepository}" is not exactly "${repository}": type the repository's full name, owner/repository, to confirm its deletion. Nothing was deleted.`);
@@ -50,7 +43,7 @@ export async function down(deps: CliDeps, options: DownCommandOptions): Promise<
     const set = await engine.setInputs({ inputs: config.inputs });
     if (!set.ok) throw new CliExit(USAGE_EXIT_CODE, set.issues.map((issue) => `${config.file}: ${issue.message}`).join('\n'));
     deps.stdout('Looking at what exists...\n');
-    const { notices } = await engine.start();
+    const { notices } = await engine.start({ labSteps: false });
     for (const notice of notices) deps.stderr(`${notice}\n`);
     const plan = await engine.planTeardown(teardown);
     deps.stdout(formatTeardownPlan(plan));

@@ -6,7 +6,7 @@ import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { ResourceStatus, Snapshot } from '../../api/contract';
-import { LabConfigError, loadLabYaml } from '../../lab/config/lab-yaml';
+import { LabConfigError, loadLabYaml, type LabConfig } from '../../lab/config/lab-yaml';
 import { formatProblem, runGuards } from '../../lab/gitops/guards';
 import { createRunner } from '../../lab/run/runner';
 import { doctorJson, formatDoctor } from '../../lab/doctor';
@@ -20,7 +20,7 @@ import { statusJson, statusTable } from './status-table';
 /** The engine as the CLI uses it (see electron/lab/engine). */
 export type CliEngine = HostBackend & {
   /** Loads saved state and re-checks the steps against the world; notices are for the person. */
-  start(): Promise<{ notices: string[] }>;
+  start(options?: { labSteps?: boolean }): Promise<{ notices: string[] }>;
   close(): Promise<void>;
   /** Resolves when no step runs and none can start (needed by `lab up`). */
   whenIdle?(): Promise<void>;
@@ -191,19 +191,23 @@ export async function runCli(deps: CliDeps, argv: string[]): Promise<number> {
   }
 }
 
+/** Reads lab.yaml; its problems end the command before anything runs (exit 2), each naming its field. */
+export function loadConfigOrExit(file: string): LabConfig {
+  try {
+    return loadLabYaml(file);
+  } catch (error) {
+    if (error instanceof LabConfigError) throw new CliExit(USAGE_EXIT_CODE, `the configuration has problems:\n${error.problems.map((p) => `  ${p}`).join('\n')}`);
+    throw error;
+  }
+}
+
 /**
  * `lab up`: everything that can be refused is refused before the engine touches the world
  * (exit 2); then the plan, a confirmation, and every step with a live progress display. A second
  * `lab up` resumes: the engine's start re-checks each step against the world and skips done ones.
  */
 async function up(deps: CliDeps, options: { config: string; yes: boolean }): Promise<void> {
-  let config;
-  try {
-    config = loadLabYaml(options.config);
-  } catch (error) {
-    if (error instanceof LabConfigError) throw new CliExit(USAGE_EXIT_CODE, `the configuration has problems:\n${error.problems.map((p) => `  ${p}`).join('\n')}`);
-    throw error;
-  }
+  const config = loadConfigOrExit(options.config);
   if (!deps.env.GITHUB_TOKEN) {
     throw new CliExit(USAGE_EXIT_CODE, 'GITHUB_TOKEN: not set. Export your GitHub personal access token in your shell (export GITHUB_TOKEN=...) and run lab up again.');
   }

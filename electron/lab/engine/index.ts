@@ -70,11 +70,20 @@ export interface EngineOptions {
   };
 }
 
+export interface StartOptions {
+  /**
+   * Re-check the lab's steps against the world (default true). `lab down` says false: it runs
+   * only the teardown, whose steps ask the world themselves, so re-checking eighteen lab steps
+   * (dozens of commands) would be work thrown away.
+   */
+  labSteps?: boolean;
+}
+
 export interface Engine extends LabBackend {
   readonly dataDir: string;
   onEvent(listener: LabEventListener): () => void;
   /** Loads the saved state and re-checks every step against the world. Idempotent. */
-  start(): Promise<{ notices: string[] }>;
+  start(options?: StartOptions): Promise<{ notices: string[] }>;
   /** Resolves when no step runs and none can start (the rest done, held or not asked for). */
   whenIdle(): Promise<void>;
   /** Resolves when no teardown step runs and none can start. */
@@ -360,13 +369,14 @@ export function createEngine(options: EngineOptions = {}): Engine {
   const engine: Engine = {
     dataDir,
     onEvent: (listener) => bus.on(listener),
-    start() {
+    start(startOptions = {}) {
       started ??= (async () => {
         const sched = ready();
         const notices = loadNotice ? [loadNotice] : [];
+        await teardown!.recheckIfBegun();
+        if (startOptions.labSteps === false) return { notices };
         sessionWatch ??= followLabSession(engine, { env, notice: (message) => info('lab', message) });
         await sched.recheck();
-        await teardown!.recheckIfBegun();
         // Leftover detection: what the ledger says exists is asked of the world on every start.
         // In the background: a slow gcloud must not hold the wizard back.
         reconciling = cleanupWatch!.reconcile().catch((error: unknown) => info('lab', `Could not check the cloud resources the lab recorded: ${error instanceof Error ? error.message : String(error)}`));
