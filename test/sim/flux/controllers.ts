@@ -217,15 +217,26 @@ export function startFluxControllers(options: FluxControllerOptions): FluxContro
   }
 
   const lastReady = new Map<string, string>();
+  /**
+   * Controllers whose pods run. A controller lists everything it owns when it starts, not each
+   * time its Deployment changes: a label Flux adds to it on apply restarts no pod.
+   */
+  const controllersUp = new Set<string>();
   function onEvent(event: StoreEvent): void {
     if (closed) return;
     const object = event.object;
     const namespace = object.metadata.namespace ?? 'default';
     if (object.kind === 'Deployment' && object.apiVersion === 'apps/v1') {
       if (event.type !== 'DELETED' && !deploymentReady(object)) startPods(object);
-      if (namespace === FLUX_NAMESPACE && event.type !== 'DELETED' && deploymentReady(object) && HANDLERS.some((h) => h.controller === object.metadata.name)) {
-        for (const handler of HANDLERS.filter((h) => h.controller === object.metadata.name)) {
-          for (const o of safeList(store, handler.apiVersion, handler.kind)) enqueue(handler.kind, o.metadata.namespace ?? 'default', o.metadata.name);
+      if (namespace === FLUX_NAMESPACE && HANDLERS.some((h) => h.controller === object.metadata.name)) {
+        const up = event.type !== 'DELETED' && deploymentReady(object);
+        const cameUp = up && !controllersUp.has(object.metadata.name);
+        if (up) controllersUp.add(object.metadata.name);
+        else controllersUp.delete(object.metadata.name);
+        if (cameUp) {
+          for (const handler of HANDLERS.filter((h) => h.controller === object.metadata.name)) {
+            for (const o of safeList(store, handler.apiVersion, handler.kind)) enqueue(handler.kind, o.metadata.namespace ?? 'default', o.metadata.name);
+          }
         }
       }
       return;
@@ -288,6 +299,7 @@ export function startFluxControllers(options: FluxControllerOptions): FluxContro
       return { status: 200, headers: { 'Content-Type': 'application/x-ndjson' }, body };
     });
   }
+  for (const handler of HANDLERS) if (controllerUp(handler.controller)) controllersUp.add(handler.controller);
   const unsubscribe = store.watch(onEvent);
   for (const deployment of safeList(store, 'apps/v1', 'Deployment')) if (!deploymentReady(deployment)) startPods(deployment);
   enqueueAll();
