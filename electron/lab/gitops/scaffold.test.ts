@@ -77,10 +77,11 @@ describe('scaffoldFiles', () => {
     expect(security.spec).toMatchObject({ path: './security/k3d-crossplane', prune: true, wait: true });
   });
 
-  it('orders the dev cluster: apps after observability after security', () => {
+  it('orders the dev cluster: observability after security, the shop beside them', () => {
     const files = scaffoldFiles(testInputs());
     expect(docs(files, 'clusters/dev-cluster/observability.yaml')[0]!.spec.dependsOn).toEqual([{ name: 'security' }]);
-    expect(docs(files, 'clusters/dev-cluster/apps.yaml')[0]!.spec.dependsOn).toEqual([{ name: 'observability' }]);
+    expect(docs(files, 'clusters/dev-cluster/apps.yaml')[0]!.spec).toMatchObject({ path: './apps/dev-cluster', wait: true });
+    expect(docs(files, 'clusters/dev-cluster/apps.yaml')[0]!.spec.dependsOn).toBeUndefined();
     const grafana = docs(files, 'observability/base/kube-prometheus-stack/helmrelease.yaml')[0]!;
     expect(grafana.spec.values.grafana.admin.existingSecret).toBe('kube-prometheus-stack-grafana');
   });

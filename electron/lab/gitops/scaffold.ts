@@ -64,7 +64,7 @@ export function scaffoldFiles(inputs: LabInputs, options: ScaffoldOptions = {}):
   add(`clusters/${k3d}/infrastructure.yaml`, yamlFile(`Flux on ${k3d}: Crossplane, its GCP provider and config, then the GKE resources, each after the previous is ready.`, ...crossplaneChain(k3d)));
   add(`clusters/${gke}/security.yaml`, yamlFile(`Flux on ${gke}: Sealed Secrets for this cluster's own sealing key.`, securityKustomization(gke)));
   add(`clusters/${gke}/observability.yaml`, yamlFile(`Flux on ${gke}: kube-prometheus-stack, after Sealed Secrets can decrypt Grafana's Secret.`, fluxKustomization('observability', `./observability/${gke}`, { dependsOn: [{ name: 'security' }], wait: true, timeout: '15m' })));
-  add(`clusters/${gke}/apps.yaml`, yamlFile(`Flux on ${gke}: the demo shop, after observability.`, fluxKustomization('apps', `./apps/${gke}`, { dependsOn: [{ name: 'observability' }], wait: true, timeout: '15m' })));
+  add(`clusters/${gke}/apps.yaml`, yamlFile(`Flux on ${gke}: the demo shop, beside observability (it needs nothing from it), so its address comes sooner.`, fluxKustomization('apps', `./apps/${gke}`, { wait: true, timeout: '15m' })));
 
   // security/: Sealed Secrets on both clusters.
   add('security/base/sealed-secrets/kustomization.yaml', kustomization('Sealed Secrets: chart source and release, shared by every cluster.', ['source.yaml', 'helmrelease.yaml']));

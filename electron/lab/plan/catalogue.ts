@@ -334,7 +334,7 @@ export const steps: StepInfo[] = [
     phase: 'dev-cluster',
     title: 'Observability and the online boutique',
     why:
-      'Flux on the dev cluster installs Prometheus and Grafana, then the online-boutique demo shop. Its frontend gets a public ' +
+      'Flux on the dev cluster installs Prometheus and Grafana and, at the same time, the online-boutique demo shop. Its frontend gets a public ' +
       'address from a Google load balancer.',
     dependsOn: ['reseal-grafana'],
     estimateSeconds: 240,

@@ -1,6 +1,6 @@
 /**
- * Observability and the demo shop on the dev cluster: Flux applies Kustomizations security ->
- * observability -> apps, and online-boutique's frontend-external Service gets a public address
+ * Observability and the demo shop on the dev cluster: Flux applies Kustomizations security, then
+ * observability, with apps beside them; online-boutique's frontend-external Service gets a public address
  * from a Google load balancer. Done when the three are Ready and the Service has that address,
  * which is recorded as the output `shopAddress` (http://IP).
  */
