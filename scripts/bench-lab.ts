@@ -3,121 +3,42 @@
  * a simulated world started in this process (fake CLIs, API servers, GitHub, GCP).
  *
  * Runs `lab up --config <copy of test/fixtures/lab.yaml> --yes` in-process (the copy sits in a
- * temp folder, so its `workspaceDir: ./devflux` clone lands there, not in the repository), and
- * prints:
+ * temp folder, so its `workspaceDir: ./devflux` clone lands there, not in the repository), once per
+ * time scale: 0.1 then 0.01 unless `--time-scale` names one. For each run it prints:
  *  - the start-up cost of one fake CLI (each fake is a Node process; the real tools are native
  *    binaries that start in a few milliseconds), measured before the run;
- *  - the wall time, gross, then net of the fakes' start-ups on the measured critical chain;
- *  - the critical path of the world's model (below) along the plan's dependency graph, and wall /
- *    critical path (goal <= 1.15: the app adds little beyond what the world itself takes);
- *  - the tutorial's pace: the same model plus Flux's 1-minute GitRepository interval at each step
- *    where the tutorial waits for Flux to notice a push while the app asks it to reconcile now (a
- *    step showing `flux reconcile`); and wall / that (goal <= 0.5);
+ *  - the wall time, gross, then net of the fakes' start-ups on the measured critical chain, and
+ *    the time the run spent beyond the world's own pace (wall - critical path, in seconds: a cost
+ *    that hardly moves with the scale weighs ten times more at 0.01 than at 0.1);
+ *  - the critical path of the world's own pace (scripts/bench-lab/models.ts) along the plan's
+ *    dependency graph, and wall / critical path (goal <= 1.15: the app adds little beyond what the
+ *    world itself takes);
+ *  - the tutorial's pace in the same world (its manifests' intervals and Flux's defaults, no
+ *    `flux reconcile`), wall / that (goal <= 0.5), and the floor no app can go below: the world's
+ *    GKE cluster and node pool alone over the tutorial's pace;
  *  - per step: when it started, what it took, what the model says it must take, the gap, and
  *    how many fake CLI start-ups it paid.
  * With `--profile`, every command of the journal with its start and duration follows.
- *
- * The model: for each step, the simulated delays (test/sim/world/durations.ts, times the time
- * scale) the world imposes before the step can be done, and when the world starts them. Polls
- * (a controller looking again every N seconds) count half their period, the mean wait.
- * The `tools` step (asdf) is left out: nothing is installed in the world's PATH. Figures only.
+ * Figures only: the machine is shared, so compare ratios measured in the same run.
  */
 import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { steps as catalogue } from '../electron/lab/plan/catalogue';
 import { JOURNAL_FILE, readJournal, type JournalRecord } from '../electron/lab/run/journal';
 import type { StepState } from '../electron/api/contract';
-import { POLL_SECONDS as CROSSPLANE_POLL_SECONDS } from '../test/sim/crossplane/managed';
-import { realDurations, resolveTimeScale, type DurationName } from '../test/sim/world/durations';
+import { resolveTimeScale } from '../test/sim/world/durations';
 import { SHIMMED_TOOLS } from '../test/sim/world/env-file';
 import { labCli, type LabCli } from '../test/sim/world/lab-cli';
 import { runProcess, startTestWorld } from '../test/sim/world/test-world';
+import { APP_MODEL, describeModel, modelFinishes, modelTotal, planDeps, planSteps, TUTORIAL_MODEL } from './bench-lab/models';
 
 const root = join(fileURLToPath(new URL('.', import.meta.url)), '..');
 const at = process.argv.indexOf('--time-scale');
-const timeScale = resolveTimeScale(at >= 0 ? process.argv[at + 1] : undefined);
+/** 0.1 keeps the world's delays well above the fixed costs; 0.01 shows those costs. */
+const timeScales = at >= 0 ? [resolveTimeScale(process.argv[at + 1])] : [0.1, 0.01];
 const profile = process.argv.includes('--profile');
-const SKIPPED = new Set(['tools']);
-/** Flux's default GitRepository interval, which the tutorial waits for after each push. */
-const FLUX_GIT_INTERVAL_SECONDS = 60;
 const STARTUP_SAMPLES = 9;
-
-/** One delay of the world, in real-world seconds, with the name a reader finds in the simulator. */
-interface Delay {
-  label: string;
-  seconds: number;
-}
-const named = (name: DurationName): Delay => ({ label: name, seconds: realDurations[name] });
-/** A controller that looks again every `seconds`: on average the change waits half of that. */
-const poll = (label: string, seconds: number): Delay => ({ label: `${label}/2 (poll)`, seconds: seconds / 2 });
-const healthPoll = poll('kustomizeHealthPoll', realDurations.kustomizeHealthPoll);
-const crossplanePoll = poll('crossplane POLL_SECONDS (managed.ts)', CROSSPLANE_POLL_SECONDS);
-
-interface StepModel {
-  /** In the order the world incurs them. */
-  delays: Delay[];
-  /** Steps whose end starts this work in the world (default: the step's own dependencies). */
-  startsAfter?: string[];
-  /** Delays the world incurs meanwhile, off this path (shown, not counted). */
-  overlapped?: string;
-}
-
-/** What each step waits for in the world; steps not listed wait for nothing the world scales. */
-const MODEL: Record<string, StepModel> = {
-  // k3d-service waits 2 s for the node container, then the cluster's creation.
-  'k3d-cluster': { delays: [{ label: 'k3d node start (k3d-service.ts)', seconds: 2 }, named('k3dClusterCreate')] },
-  // The fake bootstrap waits for Flux's controller Deployments, then for its sync to apply.
-  'flux-bootstrap': { delays: [named('podStartup')] },
-  // The chart's HelmRepository index first, then the Helm install.
-  'sealed-secrets': { delays: [named('helmRepositoryIndex'), named('helmReleaseReady')] },
-  // The scaffold's push already carries Crossplane's Kustomizations: Flux installs the chart and
-  // the providers while the secrets are sealed; crossplane-configuration then needs the sealed key.
-  crossplane: {
-    startsAfter: ['scaffold'],
-    delays: [named('helmRepositoryIndex'), named('helmReleaseReady'), healthPoll, named('crossplaneProviderHealthy'), healthPoll, healthPoll],
-  },
-  // The cluster refers to the network's id, known as soon as Google accepted it; the node pool
-  // to the cluster's, known once the cluster runs (Crossplane looks again at each poll).
-  'gke-cluster': {
-    delays: [named('gkeClusterCreate'), crossplanePoll, named('gkeNodePoolCreate'), crossplanePoll],
-    overlapped: `networkCreate ${realDurations.networkCreate} s`,
-  },
-  'flux-bootstrap-dev': { delays: [named('podStartup')] },
-  // The dev cluster's own Sealed Secrets (Kustomization security, with wait).
-  'reseal-grafana': { delays: [named('helmRepositoryIndex'), named('helmReleaseReady'), healthPoll] },
-  // kube-prometheus-stack (observability, with wait), then online-boutique from an OCIRepository
-  // (apps, with wait) whose frontend-external Service gets Google's load balancer.
-  apps: {
-    delays: [named('helmRepositoryIndex'), named('helmReleaseReady'), healthPoll, named('helmReleaseReady'), named('loadBalancerCreate')],
-    overlapped: 'the apps Kustomization health poll (during the load balancer)',
-  },
-};
-
-const plan = catalogue.filter((s) => !SKIPPED.has(s.id));
-const planDeps = (id: string): string[] => plan.find((s) => s.id === id)!.dependsOn.filter((d) => !SKIPPED.has(d));
-const modelSeconds = (id: string): number => (MODEL[id]?.delays ?? []).reduce((sum, d) => sum + d.seconds, 0);
-const waitsForFlux = (id: string): boolean => catalogue.find((s) => s.id === id)!.commands({}).some((c) => c.argv.slice(0, 2).join(' ') === 'flux reconcile');
-
-/**
- * Each step's finish along the plan's graph, in real-world seconds: a step ends once its
- * dependencies have ended and the world's work for it, started where the world starts it, is
- * done.
- */
-function modelFinishes(weight: (id: string) => number): Map<string, number> {
-  const finish = new Map<string, number>();
-  const visit = (id: string): number => {
-    const known = finish.get(id);
-    if (known !== undefined) return known;
-    const ready = Math.max(0, ...planDeps(id).map(visit));
-    const worldStart = Math.max(0, ...(MODEL[id]?.startsAfter ?? planDeps(id)).map(visit));
-    finish.set(id, Math.max(ready, worldStart + weight(id)));
-    return finish.get(id)!;
-  };
-  for (const step of plan) visit(step.id);
-  return finish;
-}
 
 const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
@@ -149,9 +70,9 @@ const ms = (iso: string | undefined): number => (iso ? Date.parse(iso) : NaN);
 
 /** The chain of steps that set the wall time: from the last to end, back through the dependency that ended last. */
 function measuredChain(states: Record<string, StepState>): string[] {
-  const ran = plan.filter((s) => states[s.id]?.startedAt && states[s.id]?.endedAt);
+  const ran = planSteps.filter((id) => states[id]?.startedAt && states[id]?.endedAt);
   if (ran.length === 0) return [];
-  let current = ran.reduce((a, b) => (ms(states[a.id]!.endedAt) >= ms(states[b.id]!.endedAt) ? a : b)).id;
+  let current = ran.reduce((a, b) => (ms(states[a]!.endedAt) >= ms(states[b]!.endedAt) ? a : b));
   const chain = [current];
   for (;;) {
     const deps = planDeps(current).filter((d) => states[d]?.endedAt);
@@ -164,8 +85,20 @@ function measuredChain(states: Record<string, StepState>): string[] {
 
 const pad = (text: string | number, width: number): string => String(text).padStart(width);
 const s1 = (seconds: number): string => (Number.isFinite(seconds) ? seconds.toFixed(1) : '-');
+const appFinishes = modelFinishes(APP_MODEL);
+/** Real-world seconds of the world's own pace, of the tutorial's, and of GKE's cluster and node pool alone. */
+const CRITICAL = modelTotal(APP_MODEL);
+const TUTORIAL = modelTotal(TUTORIAL_MODEL);
+const GKE_ALONE = appFinishes.get('gke-cluster')! - Math.max(...planDeps('gke-cluster').map((d) => appFinishes.get(d)!));
 
-async function main(): Promise<number> {
+interface RunFigures {
+  timeScale: number;
+  code: number;
+  wall: number;
+  net: number;
+}
+
+async function benchOnce(timeScale: number): Promise<RunFigures> {
   const t = await startTestWorld({ timeScale });
   const work = mkdtempSync(join(tmpdir(), 'bench-lab-'));
   const config = join(work, 'lab.yaml');
@@ -174,7 +107,7 @@ async function main(): Promise<number> {
   const lab: LabCli = labCli({
     dataDir: join(work, 'lab-data'),
     env,
-    stepIds: plan.map((s) => s.id),
+    stepIds: planSteps,
     reportResource: (s) => lab.lastEngine()?.reportResource(s),
     // The engine's default window, as the app runs it: the bench measures the app, not a test.
     logWindowMs: 16,
@@ -199,46 +132,38 @@ async function main(): Promise<number> {
     const chain = measuredChain(states);
     const chainStartups = chain.reduce((n, id) => n + startupsOf(id), 0);
     const net = wall - (chainStartups * fakeMs) / 1000;
-
-    const finishes = modelFinishes(modelSeconds);
-    const critical = Math.max(...finishes.values()) * timeScale;
-    const tutorial = Math.max(...modelFinishes((id) => modelSeconds(id) + (waitsForFlux(id) ? FLUX_GIT_INTERVAL_SECONDS : 0)).values()) * timeScale;
+    const critical = CRITICAL * timeScale;
+    const tutorial = TUTORIAL * timeScale;
     const shop = /The shop is at (\S+)/.exec(out)?.[1];
 
+    console.log(`== time scale ${timeScale} ==`);
     console.log(`lab up exit code:                   ${code}${shop ? ` (shop at ${shop})` : ''}`);
-    console.log(`time scale:                         ${timeScale}`);
     console.log(`fake CLI start-up (flux --version): ${fakeMs.toFixed(0)} ms  (plain \`node -e 0\`: ${nodeMs.toFixed(0)} ms; the real tools are native binaries)`);
     console.log(`fake start-ups on the critical chain: ${chainStartups}  (${chain.join(' > ')})`);
     console.log(`wall time (gross):                  ${s1(wall)} s`);
     console.log(`wall time net of fake start-ups:    ${s1(net)} s  (gross - ${chainStartups} x ${fakeMs.toFixed(0)} ms)`);
-    console.log(`critical path (model):              ${critical.toFixed(2)} s  (${(critical / timeScale / 60).toFixed(1)} min real)`);
+    console.log(`critical path (world's own pace):   ${critical.toFixed(2)} s  (${(CRITICAL / 60).toFixed(1)} min real)`);
+    console.log(`beyond the world's pace:            ${s1(wall - critical)} s gross, ${s1(net - critical)} s net`);
     console.log(`wall / critical path:               ${(wall / critical).toFixed(2)} gross, ${(net / critical).toFixed(2)} net of fake start-ups  (goal <= 1.15)`);
-    console.log(`tutorial pace (waits for Flux):     ${tutorial.toFixed(2)} s  (${(tutorial / timeScale / 60).toFixed(1)} min real)`);
-    console.log(`wall / tutorial pace:               ${(wall / tutorial).toFixed(2)} gross, ${(net / tutorial).toFixed(2)} net of fake start-ups  (goal <= 0.5)`);
+    console.log(`tutorial's pace:                    ${tutorial.toFixed(2)} s  (${(TUTORIAL / 60).toFixed(1)} min real)`);
+    console.log(`wall / tutorial's pace:             ${(wall / tutorial).toFixed(2)} gross, ${(net / tutorial).toFixed(2)} net of fake start-ups  (goal <= 0.5; floor ${(GKE_ALONE / TUTORIAL).toFixed(2)})`);
     console.log('');
     console.log('Per step (seconds of this run): start and end since lab up began, check = start - end of its last dependency');
     console.log('(the step checks whether its work is done already before it starts),');
-    console.log('took = end - start, model = what the world imposes after its dependencies (times the scale), gap = took - model,');
+    console.log("took = end - start, model = what the world's pace imposes after its dependencies (times the scale), gap = took - model,");
     console.log('fakes = fake CLI start-ups it paid. * = on the measured critical chain.');
     console.log(`  ${'step'.padEnd(20)} ${pad('start', 6)} ${pad('end', 6)} ${pad('check', 6)} ${pad('took', 6)} ${pad('model', 6)} ${pad('gap', 6)} ${pad('fakes', 5)}`);
-    for (const step of plan) {
-      const state = states[step.id];
+    for (const id of planSteps) {
+      const state = states[id];
       const start = (ms(state?.startedAt) - origin) / 1000;
       const end = (ms(state?.endedAt) - origin) / 1000;
-      const depsEnd = Math.max(0, ...planDeps(step.id).map((d) => (ms(states[d]?.endedAt) - origin) / 1000));
-      const ready = Math.max(0, ...planDeps(step.id).map((d) => finishes.get(d)!));
-      const model = (finishes.get(step.id)! - ready) * timeScale;
+      const depsEnd = Math.max(0, ...planDeps(id).map((d) => (ms(states[d]?.endedAt) - origin) / 1000));
+      const ready = Math.max(0, ...planDeps(id).map((d) => appFinishes.get(d)!));
+      const model = (appFinishes.get(id)! - ready) * timeScale;
       const took = end - start;
       console.log(
-        `${chain.includes(step.id) ? '*' : ' '} ${step.id.padEnd(20)} ${pad(s1(start), 6)} ${pad(s1(end), 6)} ${pad(s1(start - depsEnd), 6)} ${pad(s1(took), 6)} ${pad(model.toFixed(2), 6)} ${pad(s1(took - model), 6)} ${pad(startupsOf(step.id), 5)}`,
+        `${chain.includes(id) ? '*' : ' '} ${id.padEnd(20)} ${pad(s1(start), 6)} ${pad(s1(end), 6)} ${pad(s1(start - depsEnd), 6)} ${pad(s1(took), 6)} ${pad(model.toFixed(2), 6)} ${pad(s1(took - model), 6)} ${pad(startupsOf(id), 5)}`,
       );
-    }
-    console.log('');
-    console.log('The model, in real-world seconds (durations.ts unless said otherwise):');
-    for (const step of plan.filter((s) => MODEL[s.id])) {
-      const m = MODEL[step.id]!;
-      const from = m.startsAfter ? ` (the world starts it when ${m.startsAfter.join(', ')} ends)` : '';
-      console.log(`  ${step.id.padEnd(20)} ${m.delays.map((d) => `${d.label} ${d.seconds}`).join(' + ')} = ${modelSeconds(step.id)}${from}${m.overlapped ? `; meanwhile: ${m.overlapped}` : ''}`);
     }
     if (profile) {
       console.log('');
@@ -250,12 +175,32 @@ async function main(): Promise<number> {
       }
     }
     if (code !== 0) console.log(out.split('\n').slice(-15).join('\n'));
-    return code;
+    console.log('');
+    return { timeScale, code, wall, net };
   } finally {
     await lab.close();
     await t.dispose();
     rmSync(work, { recursive: true, force: true });
   }
+}
+
+async function main(): Promise<number> {
+  const runs: RunFigures[] = [];
+  for (const scale of timeScales) runs.push(await benchOnce(scale));
+  console.log("The world's own pace, in real-world seconds (durations.ts unless said otherwise):");
+  for (const line of describeModel(APP_MODEL)) console.log(line);
+  console.log('');
+  console.log("The tutorial's pace in the same world (its manifests in github.com/Smana/devflux, Flux's defaults):");
+  for (const line of describeModel(TUTORIAL_MODEL)) console.log(line);
+  console.log('');
+  console.log(`Floor: GKE's cluster and node pool alone (${GKE_ALONE} s) are ${(GKE_ALONE / TUTORIAL).toFixed(2)} of the tutorial's pace (${TUTORIAL} s);`);
+  console.log(`the world's whole pace (${CRITICAL} s) is ${(CRITICAL / TUTORIAL).toFixed(2)} of it. No run can go below either.`);
+  console.log('');
+  console.log('Summary:  scale   wall s   beyond s   wall/critical (<= 1.15)   wall/tutorial (<= 0.5)');
+  for (const r of runs) {
+    console.log(`          ${pad(r.timeScale, 5)} ${pad(s1(r.wall), 8)} ${pad(s1(r.wall - CRITICAL * r.timeScale), 10)}   ${pad((r.wall / (CRITICAL * r.timeScale)).toFixed(2), 23)}   ${pad((r.wall / (TUTORIAL * r.timeScale)).toFixed(2), 22)}`);
+  }
+  return runs.some((r) => r.code !== 0) ? 1 : 0;
 }
 
 process.exitCode = await main();
