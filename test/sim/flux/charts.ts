@@ -4,6 +4,7 @@ import type { GcpModel } from '../gcp/model.js';
 import { readCrdFiles } from '../kube/crd-files.js';
 import type { KubeApiServer, KubeObject, ObjectStore } from '../kube/types.js';
 import { startSealedSecretsController } from '../sealed/controller.js';
+import type { RsaKeyPair } from '../sealed/keys.js';
 import type { Clock } from '../world/clock.js';
 import type { Faults } from '../world/faults.js';
 import { ensureNamespace, putWithStatus, readyDeployment } from './workloads.js';
@@ -45,6 +46,8 @@ export interface ChartContext {
   onCrash?(listener: (crashed: boolean) => void): void;
   /** Bits of a generated sealing key; the real 4096, tests may lower it to spare the CPU. */
   sealingKeyBits?: number;
+  /** An RSA pair of `sealingKeyBits` the cluster made ahead of time for its sealing key. */
+  takeSealingKeyPair?: () => Promise<RsaKeyPair>;
 }
 
 export type ChartHook = (chart: string, ctx: ChartContext) => void | Promise<void>;
@@ -100,6 +103,7 @@ const builtinCharts: Record<string, BuiltinChart> = {
       namespace: ctx.release.targetNamespace,
       name: fullname,
       ...(ctx.sealingKeyBits ? { keyBits: ctx.sealingKeyBits } : {}),
+      ...(ctx.takeSealingKeyPair ? { takeKeyPair: ctx.takeSealingKeyPair } : {}),
       crashRecoveryMs: 30_000 * ctx.clock.scale,
     });
     ctx.onStop(() => controller.close());

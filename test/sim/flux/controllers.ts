@@ -2,6 +2,7 @@ import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { GcpModel } from '../gcp/model.js';
 import type { KubeApiServer, KubeObject, ObjectStore, StoreEvent } from '../kube/types.js';
+import { generateRsaKeyPair, type RsaKeyPair } from '../sealed/keys.js';
 import { ClockStopped, type Clock } from '../world/clock.js';
 import type { Faults } from '../world/faults.js';
 import { repoRoot } from '../world/repo-root.js';
@@ -93,6 +94,19 @@ export function startFluxControllers(options: FluxControllerOptions): FluxContro
   const epochs = new Map<string, number>();
   /** Generation + requestedAt last seen per key: status-only writes must not re-trigger. */
   const seen = new Map<string, string>();
+  /**
+   * The RSA pair of this cluster's first sealing key, begun when helm-controller comes up: the
+   * sealed-secrets chart it may install then finds the seconds of key generation already spent,
+   * off the chain of steps that wait for the chart.
+   */
+  const keyBits = options.sealingKeyBits ?? 4096;
+  let spareKeyPair: Promise<RsaKeyPair> | undefined;
+  const prepareSealingKeyPair = (): void => {
+    if (spareKeyPair || closed) return;
+    spareKeyPair = generateRsaKeyPair(keyBits);
+    // Whoever takes it sees a failure; an untaken one must not end the process.
+    spareKeyPair.catch(() => undefined);
+  };
   let closed = false;
   let crashed = false;
   let crashNoticed = false;
@@ -113,6 +127,11 @@ export function startFluxControllers(options: FluxControllerOptions): FluxContro
       if (logLines.length > LOG_LIMIT) logLines.splice(0, logLines.length - LOG_LIMIT);
     },
     enqueue: (kind, namespace, name) => enqueue(kind, namespace, name),
+    takeSealingKeyPair() {
+      const pair = spareKeyPair ?? generateRsaKeyPair(keyBits);
+      spareKeyPair = undefined;
+      return pair;
+    },
     onStop: (cleanup) => void cleanups.push(cleanup),
     onCrash: (listener) => void crashListeners.push(listener),
   };
@@ -232,6 +251,7 @@ export function startFluxControllers(options: FluxControllerOptions): FluxContro
         const up = event.type !== 'DELETED' && deploymentReady(object);
         const cameUp = up && !controllersUp.has(object.metadata.name);
         if (up) controllersUp.add(object.metadata.name);
+        if (up && object.metadata.name === 'helm-controller') prepareSealingKeyPair();
         else controllersUp.delete(object.metadata.name);
         if (cameUp) {
           for (const handler of HANDLERS.filter((h) => h.controller === object.metadata.name)) {
@@ -300,6 +320,7 @@ export function startFluxControllers(options: FluxControllerOptions): FluxContro
     });
   }
   for (const handler of HANDLERS) if (controllerUp(handler.controller)) controllersUp.add(handler.controller);
+  if (controllersUp.has('helm-controller')) prepareSealingKeyPair();
   const unsubscribe = store.watch(onEvent);
   for (const deployment of safeList(store, 'apps/v1', 'Deployment')) if (!deploymentReady(deployment)) startPods(deployment);
   enqueueAll();

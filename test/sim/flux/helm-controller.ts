@@ -123,6 +123,7 @@ export async function reconcileHelmRelease(rt: ControllerRuntime, object: KubeOb
     clusterId: rt.clusterId,
     ...(rt.gcp ? { gcp: rt.gcp } : {}),
     ...(rt.sealingKeyBits ? { sealingKeyBits: rt.sealingKeyBits } : {}),
+    takeSealingKeyPair: rt.takeSealingKeyPair,
     release: { name: releaseName, namespace, targetNamespace, chart: chartSpec.chart, version, values },
     ownerLabels: { 'app.kubernetes.io/managed-by': 'Helm', 'helm.toolkit.fluxcd.io/name': name, 'helm.toolkit.fluxcd.io/namespace': namespace },
     onStop: rt.onStop,

@@ -1,3 +1,4 @@
+import type { RsaKeyPair } from '../sealed/keys.js';
 import type { GcpModel } from '../gcp/model.js';
 import type { KubeApiServer, KubeObject, ObjectStore } from '../kube/types.js';
 import type { Clock } from '../world/clock.js';
@@ -15,6 +16,8 @@ export interface ControllerRuntime {
   githubGitUrl?: string;
   kubectl: string;
   sealingKeyBits?: number;
+  /** The RSA pair for a sealing key of `sealingKeyBits` (default 4096), made ahead when it could be. */
+  takeSealingKeyPair(): Promise<RsaKeyPair>;
   /** A JSON log line as the controller would print it (`flux logs` reads these). */
   log(controller: FluxControllerName, level: 'info' | 'error', object: KubeObject, message: string, error?: string): void;
   /** Local checkouts of GitRepository artifacts, by `namespace/name`. */

@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { X509Certificate, type KeyObject } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -9,7 +10,7 @@ import { main as kubeseal } from '../fakes/kubeseal';
 import { startKubeApiServer } from '../kube/server';
 import type { KubeApiServer, KubeObject } from '../kube/types';
 import { KEY_LABEL, startSealedSecretsController, type SealedSecretsController } from './controller';
-import { generateSealingKey } from './keys';
+import { generateRsaKeyPair, generateSealingKey, type RsaKeyPair } from './keys';
 import { sealSecret } from './sealed-secret';
 import { CRD_ROOT } from '../shared-dir';
 
@@ -85,6 +86,25 @@ describe('simulated sealed-secrets controller on a simulated API server', () => 
     } finally {
       again.close();
     }
+  });
+
+  it('makes its first sealing key from a key pair prepared ahead, and a restart takes none', async () => {
+    server.store.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'prepared-key' } });
+    const pair = await generateRsaKeyPair(1024);
+    let taken = 0;
+    const takeKeyPair = async (): Promise<RsaKeyPair> => {
+      taken += 1;
+      return pair;
+    };
+    const options = { store: server.store, server: { registerServiceProxy: () => undefined }, namespace: 'prepared-key', keyBits: 1024, createService: false, takeKeyPair };
+    const first = await startSealedSecretsController(options);
+    first.close();
+    const restarted = await startSealedSecretsController(options);
+    restarted.close();
+    const der = (key: KeyObject): Buffer => key.export({ type: 'spki', format: 'der' });
+    expect(der(new X509Certificate(first.certificatePem).publicKey)).toEqual(der(pair.publicKey));
+    expect(restarted.certificatePem).toBe(first.certificatePem);
+    expect(taken).toBe(1);
   });
 
   it('kubeseal --fetch-cert reads the certificate through the API server service proxy', async () => {

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { parse } from 'yaml';
 import type { KubeApiServer, KubeObject, ObjectStore, StoreEvent } from '../kube/types';
-import { generateSealingKey } from './keys';
+import { generateSealingKey, type RsaKeyPair } from './keys';
 import { SEALED_API_VERSION, NoKeyCouldDecryptError, scopeFromAnnotations, sealSecret, unsealSecret } from './sealed-secret';
 import { publicKeyOf } from './crypto';
 
@@ -21,6 +21,11 @@ export interface SealedSecretsControllerOptions {
   name?: string;
   /** 4096 like the real controller; tests may pass 2048 to spare the CPU. */
   keyBits?: number;
+  /**
+   * Hands out an RSA pair of `keyBits` made ahead of time, for the first sealing key: the world
+   * computes it while other things happen, as the key's cost is the simulator's, not the lab's.
+   */
+  takeKeyPair?: () => Promise<RsaKeyPair>;
   /** The chart creates the Service; a world without a Helm simulation can let the controller do it. */
   createService?: boolean;
   /** How long the `controller-crash` fault keeps the controller down before it restarts on its own. */
@@ -70,7 +75,8 @@ export async function startSealedSecretsController(options: SealedSecretsControl
 
   let keys = loadKeys(store, namespace);
   if (keys.length === 0) {
-    const generated = await generateSealingKey({ bits: options.keyBits ?? 4096 });
+    const keyPair = options.takeKeyPair ? await options.takeKeyPair() : undefined;
+    const generated = await generateSealingKey({ bits: options.keyBits ?? 4096, ...(keyPair ? { keyPair } : {}) });
     store.create({
       apiVersion: 'v1',
       kind: 'Secret',

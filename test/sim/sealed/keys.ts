@@ -13,9 +13,17 @@ export interface SealingKey {
   certificatePem: string;
 }
 
+/** The RSA half of a sealing key, which is what takes long to make (seconds for 4096 bits). */
+export interface RsaKeyPair {
+  privateKey: KeyObject;
+  publicKey: KeyObject;
+}
+
 export interface SealingKeyOptions {
   /** The real controller uses 4096; tests may ask for 2048 to save CPU. */
   bits?: number;
+  /** A pair made ahead of time (of `bits` bits); the certificate is still made now. */
+  keyPair?: RsaKeyPair;
   commonName?: string;
   validForDays?: number;
   now?: Date;
@@ -29,8 +37,12 @@ const SUBJECT_KEY_ID = '2.5.29.14';
 
 const generateRsa = promisify(generateKeyPair);
 
+export function generateRsaKeyPair(bits = 4096): Promise<RsaKeyPair> {
+  return generateRsa('rsa', { modulusLength: bits });
+}
+
 export async function generateSealingKey(options: SealingKeyOptions = {}): Promise<SealingKey> {
-  const { privateKey, publicKey } = await generateRsa('rsa', { modulusLength: options.bits ?? 4096 });
+  const { privateKey, publicKey } = options.keyPair ?? (await generateRsaKeyPair(options.bits ?? 4096));
   const certificatePem = selfSignedCertificate(privateKey, publicKey, options);
   return { privateKeyPem: privateKey.export({ type: 'pkcs1', format: 'pem' }).toString(), certificatePem };
 }
