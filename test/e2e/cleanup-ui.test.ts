@@ -24,8 +24,7 @@ describe.skipIf(reason !== undefined)('cleanup in the browser, against the simul
   let problems: string[] = [];
 
   beforeAll(async () => {
-    // Page errors are what this test counts as problems; console messages are not watched.
-    lab = await startLabInBrowser({ workspacePrefix: 'lab-cleanup-ui-', consoleTypes: [] });
+    lab = await startLabInBrowser({ workspacePrefix: 'lab-cleanup-ui-' });
     ({ world, page, problems } = lab);
   });
 
