@@ -8,6 +8,7 @@ import type { Faults } from '../world/faults.js';
 import { repoRoot } from '../world/repo-root.js';
 import type { FluxControllerName } from './components.js';
 import { reconcileHelmRelease } from './helm-controller.js';
+import { BuildCache } from './kustomize-build.js';
 import { reconcileKustomization } from './kustomize-controller.js';
 import { FLUX_NAMESPACE, GIT_REPOSITORY, HELM_RELEASE, HELM_REPOSITORY, isReady, KUSTOMIZATION, REQUESTED_AT, safeGet, safeList } from './meta.js';
 import type { ControllerRuntime, Reconciler } from './runtime.js';
@@ -122,6 +123,7 @@ export function startFluxControllers(options: FluxControllerOptions): FluxContro
     ...(options.sealingKeyBits ? { sealingKeyBits: options.sealingKeyBits } : {}),
     kubectl,
     artifacts: new Map(),
+    builds: new BuildCache(),
     log(controller, level, object, msg, error) {
       logLines.push({ ts: new Date().toISOString(), level, controller, controllerKind: object.kind.toLowerCase(), name: object.metadata.name, namespace: object.metadata.namespace ?? '', msg, ...(error ? { error } : {}) });
       if (logLines.length > LOG_LIMIT) logLines.splice(0, logLines.length - LOG_LIMIT);

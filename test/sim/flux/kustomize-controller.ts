@@ -1,7 +1,7 @@
 import { KubeError, type KubeObject } from '../kube/types.js';
 import { realDurations } from '../world/durations.js';
 import { entryOf, refOfEntry, type InventoryEntry } from './inventory.js';
-import { buildKustomization, BuildError } from './kustomize-build.js';
+import { BuildError } from './kustomize-build.js';
 import { conditionsOf, formatGoDuration, GIT_REPOSITORY, isReady, KUSTOMIZATION, mergeConditions, parseGoDuration, patchStatus, REQUESTED_AT, safeGet, type Condition } from './meta.js';
 import { healthOfRef, refId, type ObjectRef } from './readiness.js';
 import type { ControllerRuntime, ReconcileResult } from './runtime.js';
@@ -121,7 +121,7 @@ export async function reconcileKustomization(rt: ControllerRuntime, object: Kube
 
   let objects: KubeObject[];
   try {
-    objects = await buildKustomization({ artifactDir: artifact.dir, path: spec.path ?? './', kubectl: rt.kubectl });
+    objects = await rt.builds.build(revision, { artifactDir: artifact.dir, path: spec.path ?? './', kubectl: rt.kubectl });
   } catch (error) {
     const message = error instanceof BuildError ? error.message : String(error);
     return fail(/path not found/.test(message) ? 'ArtifactFailed' : 'BuildFailed', message, retry, { lastAttemptedRevision: revision });

@@ -1,3 +1,4 @@
+import type { BuildCache } from './kustomize-build.js';
 import type { RsaKeyPair } from '../sealed/keys.js';
 import type { GcpModel } from '../gcp/model.js';
 import type { KubeApiServer, KubeObject, ObjectStore } from '../kube/types.js';
@@ -20,6 +21,8 @@ export interface ControllerRuntime {
   takeSealingKeyPair(): Promise<RsaKeyPair>;
   /** A JSON log line as the controller would print it (`flux logs` reads these). */
   log(controller: FluxControllerName, level: 'info' | 'error', object: KubeObject, message: string, error?: string): void;
+  /** kustomize-controller's builds, kept by source revision and path. */
+  builds: BuildCache;
   /** Local checkouts of GitRepository artifacts, by `namespace/name`. */
   artifacts: Map<string, { revision: string; dir: string }>;
   /** Asks for a reconcile of the object now (e.g. the source of a Kustomization whose artifact is gone). */
