@@ -96,9 +96,11 @@ export function startFluxControllers(options: FluxControllerOptions): FluxContro
   /** Generation + requestedAt last seen per key: status-only writes must not re-trigger. */
   const seen = new Map<string, string>();
   /**
-   * The RSA pair of this cluster's first sealing key, begun when helm-controller comes up: the
-   * sealed-secrets chart it may install then finds the seconds of key generation already spent,
-   * off the chain of steps that wait for the chart.
+   * The RSA pair of this cluster's first sealing key, begun as the cluster starts (the lab installs
+   * sealed-secrets on each of its clusters): the chart's controller then finds the seconds of key
+   * generation already spent, while the cluster waited for other things, instead of adding them to
+   * the chain of steps that wait for the chart. A cluster that never installs it spent one thread's
+   * CPU for nothing.
    */
   const keyBits = options.sealingKeyBits ?? 4096;
   let spareKeyPair: Promise<RsaKeyPair> | undefined;
@@ -253,7 +255,6 @@ export function startFluxControllers(options: FluxControllerOptions): FluxContro
         const up = event.type !== 'DELETED' && deploymentReady(object);
         const cameUp = up && !controllersUp.has(object.metadata.name);
         if (up) controllersUp.add(object.metadata.name);
-        if (up && object.metadata.name === 'helm-controller') prepareSealingKeyPair();
         else controllersUp.delete(object.metadata.name);
         if (cameUp) {
           for (const handler of HANDLERS.filter((h) => h.controller === object.metadata.name)) {
@@ -322,7 +323,7 @@ export function startFluxControllers(options: FluxControllerOptions): FluxContro
     });
   }
   for (const handler of HANDLERS) if (controllerUp(handler.controller)) controllersUp.add(handler.controller);
-  if (controllersUp.has('helm-controller')) prepareSealingKeyPair();
+  prepareSealingKeyPair();
   const unsubscribe = store.watch(onEvent);
   for (const deployment of safeList(store, 'apps/v1', 'Deployment')) if (!deploymentReady(deployment)) startPods(deployment);
   enqueueAll();
