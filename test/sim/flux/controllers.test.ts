@@ -117,6 +117,18 @@ describe('simulated Flux controllers', () => {
     expect((kube.store.get('apps/v1', 'Deployment', 'default', 'web')?.status as { readyReplicas?: number }).readyReplicas).toBe(2);
   });
 
+  it('a label put on a running controller Deployment restarts no pod, so nothing is reconciled again', async () => {
+    apply(kustomization('apps', { path: './apps', wait: true, timeout: '5m' }));
+    await eventually(() => ready(KUSTOMIZATION, 'apps'), 20_000, 'apps Ready');
+    await flux.idle();
+    const applies = (): number => flux.logs().filter((l) => l.name === 'apps' && l.msg === 'server-side apply completed').length;
+    const before = applies();
+    const deployment = kube.store.get('apps/v1', 'Deployment', 'flux-system', 'kustomize-controller') as KubeObject;
+    kube.store.update({ ...deployment, metadata: { ...deployment.metadata, labels: { ...(deployment.metadata.labels ?? {}), 'kustomize.toolkit.fluxcd.io/name': 'flux-system' } } });
+    await flux.idle();
+    expect(applies()).toBe(before);
+  });
+
   it('holds a Kustomization whose dependency is not ready', async () => {
     apply(kustomization('missing-path', { path: './does-not-exist' }));
     apply(kustomization('after-missing', { path: './apps', dependsOn: [{ name: 'missing-path' }] }));
