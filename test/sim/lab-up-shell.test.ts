@@ -11,6 +11,7 @@ import { repoRoot } from './world/repo-root.js';
 import { startTestWorld, type RunResult, type TestWorld } from './world/test-world.js';
 
 const root = repoRoot();
+const GKE = 'gke_gitops-lab-sim_europe-west9-a_dev-cluster';
 const lab = (args: string): string => `${JSON.stringify(process.execPath)} ${JSON.stringify(join(root, 'bin', 'lab.js'))} ${args}`;
 
 describe('lab up from a shell, against the simulated world', () => {
@@ -38,12 +39,30 @@ describe('lab up from a shell, against the simulated world', () => {
     expect(up.stdout + up.stderr).toMatch(/The shop is at http:\/\/\d+\.\d+\.\d+\.\d+/);
   });
 
-  it('lab status --json reports every step succeeded', async () => {
+  it('lab status --json reports every step succeeded, and the live resources of both clusters', async () => {
     const status = await t.sh(lab('status --json'), { LAB_DATA_DIR: dataDir });
     expect(status.code, status.stderr).toBe(0);
-    const steps = (JSON.parse(status.stdout) as { steps: Record<string, { status: string }> }).steps;
-    expect(Object.keys(steps)).toHaveLength(18);
-    expect(Object.entries(steps).filter(([, s]) => s.status !== 'succeeded')).toEqual([]);
+    const printed = JSON.parse(status.stdout) as {
+      steps: Record<string, { status: string }>;
+      resources: Array<{ cluster: string; kind: string; name: string; ready: boolean | null }>;
+      unreachable: unknown[];
+    };
+    expect(Object.keys(printed.steps)).toHaveLength(18);
+    expect(Object.entries(printed.steps).filter(([, s]) => s.status !== 'succeeded')).toEqual([]);
+    // Read from both clusters as the command runs, not from what an earlier process saw.
+    const ready = printed.resources.filter((r) => r.ready === true).map((r) => `${r.cluster} ${r.kind} ${r.name}`);
+    expect(ready).toEqual(
+      expect.arrayContaining([
+        'k3d-crossplane Cluster dev-cluster',
+        'k3d-crossplane NodePool main-np',
+        'k3d-crossplane Provider provider-gcp-container',
+        'k3d-crossplane HelmRelease sealed-secrets',
+        `${GKE} Kustomization apps`,
+        `${GKE} HelmRelease kube-prometheus-stack`,
+      ]),
+    );
+    expect(printed.resources.filter((r) => r.ready !== true)).toEqual([]);
+    expect(printed.unreachable).toEqual([]);
   });
 
   it('leaves the k3d cluster, Flux on both clusters and a RUNNING GKE cluster in the world', async () => {
@@ -53,7 +72,7 @@ describe('lab up from a shell, against the simulated world', () => {
     const gke = await t.sh('gcloud container clusters list --project=gitops-lab-sim --format=json');
     expect((JSON.parse(gke.stdout) as Array<{ name: string; status: string }>).map((c) => `${c.name} ${c.status}`)).toEqual(['dev-cluster RUNNING']);
 
-    for (const context of ['k3d-crossplane', 'gke_gitops-lab-sim_europe-west9-a_dev-cluster']) {
+    for (const context of ['k3d-crossplane', GKE]) {
       const flux = await t.sh(`kubectl get deployments -n flux-system -o name --context=${context}`);
       expect(flux.code, flux.stderr).toBe(0);
       expect(flux.stdout.split('\n').filter(Boolean).sort()).toEqual(
@@ -61,7 +80,7 @@ describe('lab up from a shell, against the simulated world', () => {
       );
     }
 
-    const address = await t.sh("kubectl get svc -n demo frontend-external -o jsonpath='{.status.loadBalancer.ingress[0].ip}' --context=gke_gitops-lab-sim_europe-west9-a_dev-cluster");
+    const address = await t.sh(`kubectl get svc -n demo frontend-external -o jsonpath='{.status.loadBalancer.ingress[0].ip}' --context=${GKE}`);
     expect(up.stdout + up.stderr).toContain(`http://${address.stdout.trim()}`);
   });
 });

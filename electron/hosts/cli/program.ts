@@ -16,6 +16,7 @@ import type { WebHost, WebHostOptions } from '../web/server';
 import { down } from './down';
 import { createProgress, formatElapsed, formatPlan } from './progress';
 import { statusJson, statusTable } from './status-table';
+import type { UnreachableCluster } from '../../lab/kube/session-read';
 
 /** The engine as the CLI uses it (see electron/lab/engine). */
 export type CliEngine = HostBackend & {
@@ -26,6 +27,8 @@ export type CliEngine = HostBackend & {
   whenIdle?(): Promise<void>;
   /** Resolves when no teardown step runs and none can start (needed by `lab down`). */
   whenTeardownIdle?(): Promise<void>;
+  /** Reads the live resources once (needed by `lab status`); names the clusters that did not answer. */
+  refreshResources?(): Promise<{ unreachable: UnreachableCluster[] }>;
 };
 
 export interface CliEngineOptions {
@@ -108,8 +111,15 @@ export function buildProgram(deps: CliDeps): Command {
     .description("print each step's state")
     .option('--json', 'print JSON: { version, rehearsal, steps: { <id>: { phase, title, status, ... } } }', false)
     .action(async (options: { json: boolean }) => {
-      const snapshot = await withEngine(deps, (engine) => engine.getSnapshot({}));
-      deps.stdout(options.json ? JSON.stringify({ ...statusJson(snapshot), resources: snapshot.resources }, null, 2) + '\n' : statusTable(snapshot) + resourcesTable(snapshot.resources));
+      const { snapshot, unreachable } = await withEngine(deps, async (engine) => {
+        const live = await engine.refreshResources?.();
+        return { snapshot: await engine.getSnapshot({}), unreachable: live?.unreachable ?? [] };
+      });
+      deps.stdout(
+        options.json
+          ? JSON.stringify({ ...statusJson(snapshot), resources: snapshot.resources, unreachable }, null, 2) + '\n'
+          : statusTable(snapshot) + resourcesTable(snapshot.resources, unreachable),
+      );
     });
 
   program
@@ -276,15 +286,16 @@ function printOutcome(deps: CliDeps, snapshot: Snapshot): void {
   deps.stdout(`All ${order.length} steps are done.${shop ? ` The shop is at ${shop}` : ''}\n`);
 }
 
-/** Live resources (Flux objects, managed and cloud resources) below the status table. */
-function resourcesTable(resources: ResourceStatus[]): string {
-  if (resources.length === 0) return '';
+/** Live resources (Flux objects, managed and cloud resources) below the status table, then the clusters that did not answer. */
+function resourcesTable(resources: ResourceStatus[], unreachable: UnreachableCluster[] = []): string {
+  const silent = unreachable.map((u) => `  ${u.cluster}  could not be read: ${u.message}`);
   const rows = resources.map((r) => {
     const state = r.deleted ? 'deleted' : r.ready === true ? 'Ready' : r.ready === false ? 'NotReady' : 'Unknown';
     const cost = r.costPerHour !== undefined ? `  ~$${r.costPerHour.toFixed(3)}/h` : '';
     return `  ${r.cluster}  ${r.kind} ${r.namespace ? `${r.namespace}/` : ''}${r.name}  ${state}${cost}${r.message ? `  ${r.message}` : ''}`;
   });
-  return `\nResources\n${rows.join('\n')}\n`;
+  const lines = [...rows, ...silent];
+  return lines.length > 0 ? `\nResources\n${lines.join('\n')}\n` : '';
 }
 
 function parsePort(value: string): number {

@@ -31,7 +31,8 @@ import { createCleanupWatch, type CleanupWatch } from '../cleanup/world-check-wa
 import { createTeardownService, LEFTOVERS_STREAM, type TeardownService } from '../cleanup/teardown';
 import type { TeardownDeps } from '../cleanup/teardown-deps';
 import { teardownSteps, type TeardownStep } from '../cleanup/teardown-steps';
-import { followLabSession, type SessionWatch } from '../kube/session-watch';
+import { readLiveResources, type UnreachableCluster } from '../kube/session-read';
+import { followLabSession, hasContextSafely, sessionContexts, type SessionWatch } from '../kube/session-watch';
 import { SecretMasker } from '../run/mask';
 import { exportScript, openJournal } from '../run/journal';
 import { createRunner, describeCommand } from '../run/runner';
@@ -90,6 +91,12 @@ export interface Engine extends LabBackend {
   whenTeardownIdle(): Promise<void>;
   /** Publishes a watched object's status (kube watchers, the cloud ledger): kept for snapshots, sent as a `resource` event when it changed. */
   reportResource(status: ResourceStatus): void;
+  /**
+   * Reads the live resources once on every cluster the lab knows and puts them on the board, for
+   * a command that prints and exits (`lab status`) before any watch could; names the clusters
+   * that did not answer.
+   */
+  refreshResources(): Promise<{ unreachable: UnreachableCluster[] }>;
   /** Cancels what runs, waits for it to stop, flushes logs. */
   close(): Promise<void>;
 }
@@ -387,6 +394,14 @@ export function createEngine(options: EngineOptions = {}): Engine {
     whenIdle: () => ready().whenIdle(),
     whenTeardownIdle: () => cleanupPart().whenIdle(),
     reportResource,
+    async refreshResources() {
+      const snapshot = await engine.getSnapshot({});
+      // A context the kubeconfig no longer has (its cluster was deleted) has nothing to list.
+      const contexts = sessionContexts(snapshot, env).filter((context) => hasContextSafely({ context, env }));
+      const live = await readLiveResources(contexts, { env });
+      for (const status of live.resources) reportResource(status);
+      return { unreachable: live.unreachable };
+    },
     async close() {
       if (closed) return;
       sessionWatch?.close();

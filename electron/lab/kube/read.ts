@@ -6,7 +6,8 @@ import * as k8s from '@kubernetes/client-node';
 import { authorizedKubeConfig, type KubeTarget } from './config';
 import type { KubeObjectLike } from './status';
 
-function isNotFound(error: unknown): boolean {
+/** A 404: the object, or its kind (the CRD is not installed yet), is not there. */
+export function isNotFound(error: unknown): boolean {
   if (error instanceof k8s.ApiException && error.code === 404) return true;
   const message = error instanceof Error ? error.message : '';
   // client-node's discovery reports an unknown group/version or kind this way.

@@ -302,9 +302,7 @@ export function followLabSession(lab: LabSession, options: FollowLabOptions = {}
     .then(
     (snapshot) => {
       if (closed) return;
-      const local = k3dContext(snapshot.inputs.clusters?.k3dName || 'crossplane');
-      if (hasContextSafely({ context: local, ...(options.env ? { env: options.env } : {}) })) session.add(local);
-      for (const state of Object.values(snapshot.steps)) if (state.status === 'succeeded' && state.outputs?.context) session.add(state.outputs.context);
+      for (const context of sessionContexts(snapshot, options.env)) session.add(context);
     },
     () => undefined,
   );
@@ -319,7 +317,19 @@ export function followLabSession(lab: LabSession, options: FollowLabOptions = {}
   };
 }
 
-function hasContextSafely(target: KubeTarget): boolean {
+/**
+ * The contexts the lab knows from its saved state: the local k3d cluster's when the kubeconfig
+ * has it (an earlier session may have made it), and each succeeded step's `context` output.
+ */
+export function sessionContexts(snapshot: Pick<Snapshot, 'inputs' | 'steps'>, env?: NodeJS.ProcessEnv): string[] {
+  const contexts = new Set<string>();
+  const local = k3dContext(snapshot.inputs.clusters?.k3dName || 'crossplane');
+  if (hasContextSafely({ context: local, ...(env ? { env } : {}) })) contexts.add(local);
+  for (const state of Object.values(snapshot.steps)) if (state.status === 'succeeded' && state.outputs?.context) contexts.add(state.outputs.context);
+  return [...contexts];
+}
+
+export function hasContextSafely(target: KubeTarget): boolean {
   try {
     return hasContext(target);
   } catch {

@@ -1,0 +1,72 @@
+/**
+ * `readLiveResources`: one list per kind and cluster, across namespaces; a kind whose CRD is not
+ * installed lists nothing; a cluster that refuses or never answers is named, and the others are
+ * still read.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startKubeApiServer } from '../../../test/sim/kube/server';
+import type { KubeApiServer } from '../../../test/sim/kube/types';
+import { readLiveResources } from './session-read';
+import { toResourceStatus } from './status';
+import type { WatchedKind } from './session-watch';
+
+let kube: KubeApiServer;
+let silent: Server;
+const sockets = new Set<Socket>();
+let dir: string;
+let env: NodeJS.ProcessEnv;
+
+const KINDS: readonly WatchedKind[] = [
+  { crd: 'configmaps', apiVersion: 'v1', kind: 'ConfigMap', status: (cluster, object, deleted) => toResourceStatus(cluster, object, 'Ready', deleted) },
+  { crd: 'kustomizations.kustomize.toolkit.fluxcd.io', apiVersion: 'kustomize.toolkit.fluxcd.io/v1', kind: 'Kustomization', status: (cluster, object, deleted) => toResourceStatus(cluster, object, 'Ready', deleted) },
+];
+
+beforeAll(async () => {
+  kube = await startKubeApiServer({ clusterName: 'session-read' });
+  for (const [namespace, name] of [['default', 'one'], ['kube-system', 'two']] as const) {
+    kube.store.createObject({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace }, data: {} });
+  }
+  // Accepts connections and never answers, as a paused VM's API server does.
+  silent = createServer((socket) => sockets.add(socket));
+  await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+  const silentPort = (silent.address() as { port: number }).port;
+  dir = mkdtempSync(path.join(tmpdir(), 'session-read-'));
+  const cluster = (name: string, server: string) => ({ name, cluster: { server, 'insecure-skip-tls-verify': true } });
+  const config = {
+    apiVersion: 'v1',
+    kind: 'Config',
+    clusters: [cluster('up', kube.url), cluster('refused', 'https://127.0.0.1:1'), cluster('silent', `https://127.0.0.1:${silentPort}`)],
+    users: [{ name: 'u', user: { token: 't' } }],
+    contexts: ['up', 'refused', 'silent'].map((name) => ({ name, context: { cluster: name, user: 'u' } })),
+    'current-context': 'up',
+  };
+  writeFileSync(path.join(dir, 'config'), JSON.stringify(config));
+  env = { PATH: process.env.PATH ?? '', HOME: dir, KUBECONFIG: path.join(dir, 'config') };
+});
+
+afterAll(async () => {
+  for (const socket of sockets) socket.destroy();
+  await new Promise((resolve) => silent.close(resolve));
+  await kube.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('readLiveResources', () => {
+  it('lists each kind across namespaces, and nothing for a kind the cluster does not know', async () => {
+    const live = await readLiveResources(['up'], { env, kinds: KINDS });
+    expect(live.unreachable).toEqual([]);
+    expect(live.resources.map((r) => `${r.cluster} ${r.kind} ${r.namespace}/${r.name}`).sort()).toEqual(['up ConfigMap default/one', 'up ConfigMap kube-system/two']);
+  });
+
+  it('names a cluster that refuses or never answers, and still reads the others', async () => {
+    const live = await readLiveResources(['refused', 'up', 'silent'], { env, kinds: KINDS, timeoutMs: 1500 });
+    expect(live.resources.map((r) => r.name).sort()).toEqual(['one', 'two']);
+    expect(live.unreachable.map((u) => u.cluster)).toEqual(['refused', 'silent']);
+    expect(live.unreachable[0]!.message).not.toBe('');
+    expect(live.unreachable[1]!.message).toBe('silent did not answer within 2 s');
+  });
+});
