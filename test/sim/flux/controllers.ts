@@ -8,7 +8,7 @@ import type { Faults } from '../world/faults.js';
 import { repoRoot } from '../world/repo-root.js';
 import type { FluxControllerName } from './components.js';
 import { reconcileHelmRelease } from './helm-controller.js';
-import { BuildCache } from './kustomize-build.js';
+import { BuildCache } from './build-cache.js';
 import { reconcileKustomization } from './kustomize-controller.js';
 import { FLUX_NAMESPACE, GIT_REPOSITORY, HELM_RELEASE, HELM_REPOSITORY, isReady, KUSTOMIZATION, REQUESTED_AT, safeGet, safeList } from './meta.js';
 import type { ControllerRuntime, Reconciler } from './runtime.js';

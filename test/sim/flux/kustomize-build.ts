@@ -11,7 +11,7 @@ import type { KubeObject } from '../kube/types.js';
  * sub-kustomizations, as Flux's generator does), and the output is parsed into objects.
  */
 
-const KUSTOMIZATION_FILES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
+export const KUSTOMIZATION_FILES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
 
 export class BuildError extends Error {
   constructor(message: string) {
@@ -86,37 +86,5 @@ export async function buildKustomization(input: BuildInput): Promise<KubeObject[
       .filter((o): o is KubeObject => !!o && typeof o === 'object' && typeof o.kind === 'string');
   } finally {
     await rm(work, { recursive: true, force: true });
-  }
-}
-
-/**
- * Builds by source revision and path. A revision names the artifact's content, and the build reads
- * nothing else (the spec fields that shape the output, such as targetNamespace, are applied after
- * it), so the same revision and path always build the same objects: the real controller builds
- * again on every reconcile, the world spares its own CPU and hands out a fresh copy. Failures are
- * not kept (their message names the temporary folder of that attempt).
- */
-export class BuildCache {
-  private readonly entries = new Map<string, Promise<KubeObject[]>>();
-
-  constructor(private readonly limit = 64) {}
-
-  build(revision: string, input: BuildInput): Promise<KubeObject[]> {
-    const key = JSON.stringify([revision, input.path, input.kubectl]);
-    let entry = this.entries.get(key);
-    if (entry) this.entries.delete(key);
-    else {
-      const started = buildKustomization(input);
-      entry = started;
-      started.catch(() => {
-        if (this.entries.get(key) === started) this.entries.delete(key);
-      });
-    }
-    this.entries.set(key, entry);
-    for (const oldest of this.entries.keys()) {
-      if (this.entries.size <= this.limit) break;
-      this.entries.delete(oldest);
-    }
-    return entry.then((objects) => structuredClone(objects));
   }
 }

@@ -1,4 +1,4 @@
-import type { BuildCache } from './kustomize-build.js';
+import type { BuildCache } from './build-cache.js';
 import type { RsaKeyPair } from '../sealed/keys.js';
 import type { GcpModel } from '../gcp/model.js';
 import type { KubeApiServer, KubeObject, ObjectStore } from '../kube/types.js';
