@@ -100,6 +100,8 @@ async function commitFiles(api: Api, env: NodeJS.ProcessEnv, dir: string, files:
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+/** Between looks at the cluster: a request to the local API server costs little, a late look costs the lab its wait. */
+const POLL_MS = 50;
 
 async function until<T>(timeoutMs: number, what: string, probe: () => Promise<T | undefined>): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -107,7 +109,7 @@ async function until<T>(timeoutMs: number, what: string, probe: () => Promise<T 
     const value = await probe();
     if (value !== undefined) return value;
     if (Date.now() > deadline) throw new CliError(`timeout waiting for ${what}: context deadline exceeded`);
-    await sleep(150);
+    await sleep(POLL_MS);
   }
 }
 
@@ -153,7 +155,9 @@ export async function bootstrapGitHub(io: ToolIo, log: StatusLog, client: KubeCl
     log.success('cloned repository');
 
     log.action('generating component manifests');
-    const componentFiles = { [`${path}/flux-system/gotk-components.yaml`]: gotkComponents(), [`${path}/flux-system/kustomization.yaml`]: fluxSystemKustomization() };
+    // One set of objects for the manifest and the install, as flux applies what it generated.
+    const components = fluxComponents();
+    const componentFiles = { [`${path}/flux-system/gotk-components.yaml`]: gotkComponents(components), [`${path}/flux-system/kustomization.yaml`]: fluxSystemKustomization() };
     log.success('generated component manifests');
     const componentsCommit = await commitFiles(api, io.env, dir, componentFiles, `Add Flux v${FLUX_VERSION} component manifests`);
     if (componentsCommit) {
@@ -163,9 +167,11 @@ export async function bootstrapGitHub(io: ToolIo, log: StatusLog, client: KubeCl
     } else log.success('component manifests are up to date');
 
     log.action(`installing components in "${FLUX_NAMESPACE}" namespace`);
-    const components = fluxComponents();
-    for (const object of [...components.filter((o) => o.kind === 'CustomResourceDefinition'), ...components.filter((o) => o.kind !== 'CustomResourceDefinition')]) {
-      await client.apply(object);
+    // Staged as flux's server-side apply stages them (CRDs and Namespaces, then the rest), each
+    // stage's objects applied concurrently rather than one request after another.
+    const definitions = (o: KubeObject): boolean => o.kind === 'CustomResourceDefinition' || o.kind === 'Namespace';
+    for (const stage of [components.filter(definitions), components.filter((o) => !definitions(o))]) {
+      await Promise.all(stage.map((object) => client.apply(object)));
     }
     log.success('installed components');
     await until(options.timeoutMs, 'components', async () => {
