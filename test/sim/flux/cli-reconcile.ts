@@ -31,6 +31,8 @@ function requestStamp(): string {
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+/** Between looks at the object: a request to the local API server costs little, a late look costs the lab its wait. */
+const POLL_MS = 50;
 
 async function mustGet(client: KubeClient, ref: Ref): Promise<KubeObject> {
   const object = await client.get(ref.apiVersion, ref.kind, ref.namespace, ref.name);
@@ -61,7 +63,7 @@ export async function requestAndWait(log: StatusLog, client: KubeClient, ref: Re
       return current;
     }
     if (Date.now() > deadline) throw new CliError(`timeout waiting for ${ref.kind} reconciliation: context deadline exceeded`);
-    await sleep(100);
+    await sleep(POLL_MS);
   }
 }
 
@@ -126,6 +128,6 @@ export async function setSuspended(log: StatusLog, client: KubeClient, ref: Ref,
       return;
     }
     if (Date.now() > deadline) throw new CliError(`timeout waiting for ${ref.kind} reconciliation: context deadline exceeded`);
-    await sleep(100);
+    await sleep(POLL_MS);
   }
 }
