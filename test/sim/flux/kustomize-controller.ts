@@ -29,11 +29,9 @@ function namespaced(rt: ControllerRuntime, object: KubeObject): boolean {
   if (CLUSTER_SCOPED.has(object.kind)) return false;
   const group = object.apiVersion.includes('/') ? object.apiVersion.split('/')[0] : '';
   if (!group || !group.includes('.')) return true;
-  const crd = rt.store.list('apiextensions.k8s.io/v1', 'CustomResourceDefinition').find((c) => {
-    const spec = c.spec as { group: string; names: { kind: string } };
-    return spec.group === group && spec.names.kind === object.kind;
-  });
-  return (crd?.spec as { scope?: string } | undefined)?.scope !== 'Cluster';
+  // Discovery's answer, as the controller's REST mapper has it (listing the CRDs copied megabytes
+  // per object); a kind nobody serves stays namespaced here and fails its apply.
+  return rt.store.isNamespaced(group, object.kind) ?? true;
 }
 
 function applyErrorMessage(object: KubeObject, error: unknown): string {

@@ -86,6 +86,13 @@ describe('simulated API server store, CRDs and HTTP details', () => {
     await server?.close();
   });
 
+  it('says which kinds live in namespaces, built-in or from a CRD, and knows no unserved kind', () => {
+    expect(server.store.isNamespaced('', 'ConfigMap')).toBe(true);
+    expect(server.store.isNamespaced('rbac.authorization.k8s.io', 'ClusterRole')).toBe(false);
+    expect(server.store.isNamespaced('container.gcp.upbound.io', 'Cluster')).toBe(false);
+    expect(server.store.isNamespaced('example.org', 'Gadget')).toBeUndefined();
+  });
+
   describe('the upbound GKE Cluster CRD (600 KB schema)', () => {
     const cluster = (name: string, forProvider: Record<string, unknown>): KubeObject => ({
       apiVersion: 'container.gcp.upbound.io/v1beta2', kind: 'Cluster', metadata: { name }, spec: { forProvider, providerConfigRef: { name: 'default' } },

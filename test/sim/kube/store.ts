@@ -155,6 +155,10 @@ export class MemoryStore implements ObjectStore {
     this.deleteObject(this.typeOf(apiVersion, kind), namespace, name);
   }
 
+  isNamespaced(group: string, kind: string): boolean | undefined {
+    return this.registry.all().find((t) => t.group === group && t.kind === kind)?.namespaced;
+  }
+
   watch(listener: (event: StoreEvent) => void): () => void {
     const l = (event: StoreEvent): void => listener(event);
     this.listeners.add(l);

@@ -61,6 +61,8 @@ export interface ObjectStore {
   delete(apiVersion: string, kind: string, namespace: string | undefined, name: string): void;
   /** Every change to every object of the cluster; returns the unsubscribe function. */
   watch(listener: (event: StoreEvent) => void): () => void;
+  /** Whether the group's kind lives in namespaces, as discovery says; undefined when no version of it is served. */
+  isNamespaced(group: string, kind: string): boolean | undefined;
 }
 
 /** A served API group/version/kind, as discovery, OpenAPI and validation see it. */
