@@ -15,44 +15,15 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LabEvent } from '../../../electron/api/contract';
-import type { JournalRecord } from '../../../electron/lab/run/journal';
-import { labCli, writeLabYaml, type LabCli } from '../world/lab-cli';
-import { startTestWorld, type TestWorld } from '../world/test-world';
+import { startCleanupWorld, type CleanupWorld } from './cleanup-world';
 
-let t: TestWorld;
-let env: Record<string, string>;
-let project: string;
-let workspace: string;
-let config: string;
-let lab: LabCli;
+let sim: CleanupWorld;
 
-const dataDir = () => path.join(t.workDir, 'lab-data');
+beforeAll(async () => {
+  sim = await startCleanupWorld({ timeScale: 0.01 });
+}, 60_000);
 
-const journal = (): Promise<JournalRecord[]> => lab.journal();
-
-/** A step's log, to say what happened when an assertion fails. */
-const logOf = (stepId: string): string => {
-  const file = path.join(dataDir(), 'logs', `${stepId}.log`);
-  // Commands and explanations only: the JSON that gcloud prints would bury them.
-  return fs.existsSync(file) ? fs.readFileSync(file, 'utf8').split('\n').filter((l) => /^[^\s{}[\]]/.test(l)).join('\n').slice(-4000) : `(no log for ${stepId})`;
-};
-
-const line = (e: JournalRecord) => (e.pipeline ?? [e.argv]).map((argv) => argv.join(' ')).join(' | ');
-
-async function json<T>(file: string, args: string[]): Promise<T> {
-  const result = await t.exec(file, args);
-  expect(result.code, result.stderr).toBe(0);
-  return JSON.parse(result.stdout) as T;
-}
-
-/** The world as Google and k3d list it (through the fake CLIs, as a person would look). */
-async function world() {
-  const clusters = await json<Array<{ name: string; status: string; nodePools?: Array<{ name: string }> }>>('gcloud', ['container', 'clusters', 'list', '--format=json', `--project=${project}`]);
-  const networks = await json<Array<{ name: string }>>('gcloud', ['compute', 'networks', 'list', '--format=json', `--project=${project}`]);
-  const rules = await json<Array<{ name: string; description: string }>>('gcloud', ['compute', 'forwarding-rules', 'list', '--format=json', `--project=${project}`]);
-  const k3d = await json<Array<{ name: string }>>('k3d', ['cluster', 'list', '-o', 'json']);
-  return { clusters, networks: networks.map((n) => n.name), rules, k3d: k3d.map((c) => c.name) };
-}
+afterAll(() => sim?.close());
 
 async function until(what: string, condition: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -62,29 +33,13 @@ async function until(what: string, condition: () => Promise<boolean>, timeoutMs 
   }
 }
 
-beforeAll(async () => {
-  t = await startTestWorld({ timeScale: 0.01 });
-  const worldEnv = t.world.env();
-  env = { ...worldEnv, HOME: t.workDir, GRAFANA_ADMIN_PASSWORD: 'grafana-Secret-4711-xyz' };
-  project = (await t.exec('gcloud', ['config', 'get-value', 'project'])).stdout.trim();
-  workspace = path.join(t.workDir, 'devflux');
-  config = path.join(t.workDir, 'lab.yaml');
-  lab = labCli({ dataDir: dataDir(), env, readyTimeoutMs: 40_000, teardown: { pollMs: 200, timeouts: { loadBalancer: 30_000, gke: 40_000, network: 30_000 } } });
-  writeLabYaml(config, { owner: worldEnv.GITHUB_USER!, repository: 'devflux', project, k3dName: 'lab', machineType: 'e2-standard-2', preemptible: true });
-}, 60_000);
-
-afterAll(async () => {
-  await lab?.close();
-  await t?.dispose();
-});
-
 describe('lab down against the simulated world', () => {
   let cut = 0;
 
   it('lab up makes the whole lab, with the shop behind a Google load balancer', async () => {
-    const run = await lab.run(['up', '--config', config, '--yes']);
+    const run = await sim.lab.run(['up', '--config', sim.config, '--yes']);
     expect(run.code, `${run.err}\n${run.out.slice(-2000)}`).toBe(0);
-    const now = await world();
+    const now = await sim.listWorld();
     expect(now.clusters.map((c) => c.name)).toEqual(['dev-cluster']);
     expect(now.networks).toContain('dev-network');
     expect(now.rules.map((r) => JSON.parse(r.description)['kubernetes.io/service-name'])).toEqual(['demo/frontend-external']);
@@ -93,14 +48,14 @@ describe('lab down against the simulated world', () => {
 
   it('deletionProtection set true by hand is switched off; a teardown killed while the cluster goes leaves the load balancer already released', async () => {
     const k3d = ['--context=k3d-lab'];
-    expect((await t.exec('flux', ['suspend', 'kustomization', 'infrastructure-custom-resources', ...k3d])).code).toBe(0);
-    const patched = await t.exec('kubectl', ['patch', 'clusters.container.gcp.upbound.io', 'dev-cluster', '--type=merge', '-p', '{"spec":{"forProvider":{"deletionProtection":true}}}', ...k3d]);
+    expect((await sim.t.exec('flux', ['suspend', 'kustomization', 'infrastructure-custom-resources', ...k3d])).code).toBe(0);
+    const patched = await sim.t.exec('kubectl', ['patch', 'clusters.container.gcp.upbound.io', 'dev-cluster', '--type=merge', '-p', '{"spec":{"forProvider":{"deletionProtection":true}}}', ...k3d]);
     expect(patched.code, patched.stderr).toBe(0);
     // The provider applies it to its Terraform state, which then refuses to destroy the cluster.
-    await until('the provider to take deletionProtection', async () => (await t.world.snapshot()).gcp.projects[project]?.clusters[0]?.deletionProtection === true);
-    cut = (await journal()).length;
+    await until('the provider to take deletionProtection', async () => (await sim.t.world.snapshot()).gcp.projects[sim.project]?.clusters[0]?.deletionProtection === true);
+    cut = (await sim.journal()).length;
 
-    const first = lab.engine();
+    const first = sim.lab.engine();
     await first.start();
     const waiting = new Promise<void>((resolve) =>
       first.onEvent((event: LabEvent) => {
@@ -111,17 +66,17 @@ describe('lab down against the simulated world', () => {
     await Promise.race([waiting, first.whenTeardownIdle().then(() => Promise.reject(new Error('the teardown ended before deleting the cluster')))]);
     await first.close();
 
-    const lines = (await journal()).slice(cut).map(line);
+    const lines = (await sim.journal()).slice(cut).map(sim.line);
     cut += lines.length;
-    expect(lines).toContain('kubectl delete namespace demo --ignore-not-found --wait=false --context=gke_' + project + '_europe-west9-a_dev-cluster');
+    expect(lines).toContain('kubectl delete namespace demo --ignore-not-found --wait=false --context=gke_' + sim.project + '_europe-west9-a_dev-cluster');
     expect(lines).toContain('kubectl patch clusters.container.gcp.upbound.io dev-cluster --type=merge -p {"spec":{"forProvider":{"deletionProtection":false}}} --context=k3d-lab');
-    expect(lines, logOf('down-gke')).toContain('flux resume kustomization infrastructure-custom-resources --context=k3d-lab');
+    expect(lines, sim.logOf('down-gke')).toContain('flux resume kustomization infrastructure-custom-resources --context=k3d-lab');
     // The load balancer went first; the cluster is still there.
-    const now = await world();
+    const now = await sim.listWorld();
     expect(now.rules).toEqual([]);
     expect(now.k3d).toEqual(['lab']);
     // The tutorial's cleanup: the entry commented out, the file's own comments kept.
-    const kustomization = fs.readFileSync(path.join(workspace, 'infrastructure/k3d-lab/custom-resources/crossplane/kustomization.yaml'), 'utf8');
+    const kustomization = fs.readFileSync(path.join(sim.workspace, 'infrastructure/k3d-lab/custom-resources/crossplane/kustomization.yaml'), 'utf8');
     expect(kustomization).toMatch(/^\s*# - cluster\.yaml$/m);
     expect(kustomization).toMatch(/^\s*- network\.yaml$/m);
     expect(kustomization).toContain('comment out cluster.yaml to delete the GKE cluster');
@@ -129,11 +84,11 @@ describe('lab down against the simulated world', () => {
 
   it('with the providers deleted by hand, lab down resumes, then stops naming the stuck managed resources and what to do (exit 1)', async () => {
     const k3d = ['--context=k3d-lab'];
-    expect((await t.exec('flux', ['suspend', 'kustomization', 'crossplane-provider', ...k3d])).code).toBe(0);
-    const deleted = await t.exec('kubectl', ['delete', 'providers.pkg.crossplane.io', 'provider-gcp-container', 'provider-gcp-compute', ...k3d]);
+    expect((await sim.t.exec('flux', ['suspend', 'kustomization', 'crossplane-provider', ...k3d])).code).toBe(0);
+    const deleted = await sim.t.exec('kubectl', ['delete', 'providers.pkg.crossplane.io', 'provider-gcp-container', 'provider-gcp-compute', ...k3d]);
     expect(deleted.code, deleted.stderr).toBe(0);
 
-    const run = await lab.run(['down', '--config', config, '--yes']);
+    const run = await sim.lab.run(['down', '--config', sim.config, '--yes']);
     expect(run.code).toBe(1);
     const err = run.err;
     expect(err).toMatch(/teardown step "down-(gke|network)" .* failed: Crossplane cannot delete (GKE cluster dev-cluster|network dev-network): its provider is not running on k3d-lab \(provider-gcp-container \(missing\), provider-gcp-compute \(missing\)\)/);
@@ -142,42 +97,42 @@ describe('lab down against the simulated world', () => {
     expect(err).toMatch(/kubectl patch (clusters\.container|networks\.compute)\.gcp\.upbound\.io (dev-cluster|dev-network) --type=merge -p '\{"metadata":\{"finalizers":null\}\}' --context=k3d-lab/);
     expect(run.out).toMatch(/refused as asked: (GKE cluster dev-cluster|network dev-network) exists but Crossplane's provider is not running/);
     // Resumed: the load balancer's removal was found done, not run again; the k3d cluster was kept.
-    const lines = (await journal()).slice(cut).map(line);
+    const lines = (await sim.journal()).slice(cut).map(sim.line);
     expect(lines.filter((l) => l.includes('delete namespace demo'))).toEqual([]);
     expect(lines.filter((l) => l.startsWith('k3d cluster delete'))).toEqual([]);
-    expect((await world()).k3d).toEqual(['lab']);
+    expect((await sim.listWorld()).k3d).toEqual(['lab']);
   }, 120_000);
 
   it('lab down --force --delete-service-account finishes: no GKE cluster, node pool, network, load balancer, k3d cluster or service account, with the gcloud evidence', async () => {
-    const run = await lab.run(['down', '--config', config, '--yes', '--force', '--delete-service-account']);
-    expect(run.code, `${run.err}\n${logOf('down-gke')}`).toBe(0);
-    const now = await world();
+    const run = await sim.lab.run(['down', '--config', sim.config, '--yes', '--force', '--delete-service-account']);
+    expect(run.code, `${run.err}\n${sim.logOf('down-gke')}`).toBe(0);
+    const now = await sim.listWorld();
     expect(now.clusters).toEqual([]);
     expect(now.networks).not.toContain('dev-network');
     expect(now.rules).toEqual([]);
     expect(now.k3d).toEqual([]);
     const out = run.out;
-    expect(out).toContain(`gcloud container clusters list --project=${project}: no cluster dev-cluster`);
-    expect(out).toContain(`gcloud compute forwarding-rules list --project=${project}: no load balancer on dev-network`);
-    expect(out).toContain(`gcloud compute networks list --project=${project}: no network dev-network`);
+    expect(out).toContain(`gcloud container clusters list --project=${sim.project}: no cluster dev-cluster`);
+    expect(out).toContain(`gcloud compute forwarding-rules list --project=${sim.project}: no load balancer on dev-network`);
+    expect(out).toContain(`gcloud compute networks list --project=${sim.project}: no network dev-network`);
     expect(out).toContain('k3d cluster list: no cluster lab');
     expect(out).toContain('Nothing of the lab is left running.');
-    const snapshot = await lab.engine().getSnapshot({});
+    const snapshot = await sim.lab.engine().getSnapshot({});
     expect(snapshot.cleanup.completedAt).toBeDefined();
     expect(snapshot.cleanup.remaining).toEqual([]);
     // Asked for: Crossplane's service account and its keys are gone too.
-    const accounts = await json<Array<{ email: string }>>('gcloud', ['iam', 'service-accounts', 'list', '--format=json', `--project=${project}`]);
-    expect(accounts.map((a) => a.email)).not.toContain(`crossplane@${project}.iam.gserviceaccount.com`);
+    const accounts = await sim.json<Array<{ email: string }>>('gcloud', ['iam', 'service-accounts', 'list', '--format=json', `--project=${sim.project}`]);
+    expect(accounts.map((a) => a.email)).not.toContain(`crossplane@${sim.project}.iam.gserviceaccount.com`);
     expect(snapshot.steps['down-service-account']).toMatchObject({ status: 'succeeded' });
-    cut = (await journal()).length;
+    cut = (await sim.journal()).length;
   }, 180_000);
 
   it('a second lab down --yes finds everything gone: exit 0 with the evidence, nothing deleted again', async () => {
-    const run = await lab.run(['down', '--config', config, '--yes']);
+    const run = await sim.lab.run(['down', '--config', sim.config, '--yes']);
     expect(run.code, run.err).toBe(0);
-    expect(run.out).toContain(`gcloud container clusters list --project=${project}: no cluster dev-cluster`);
+    expect(run.out).toContain(`gcloud container clusters list --project=${sim.project}: no cluster dev-cluster`);
     expect(run.out).toContain('Nothing of the lab is left running.');
-    const lines = (await journal()).slice(cut).map(line);
+    const lines = (await sim.journal()).slice(cut).map(sim.line);
     expect(lines.filter((l) => / delete |git -C .* (commit|push)/.test(l))).toEqual([]);
   }, 60_000);
 });

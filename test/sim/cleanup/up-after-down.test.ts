@@ -17,84 +17,49 @@ import { setListEntryCommentedInText } from '../../../electron/lab/gitops/kustom
 import { customResourcesKustomization, sealedSecretPaths } from '../../../electron/lab/gitops/scaffold';
 import { tempDir, testInputs } from '../../../electron/lab/gitops/test-helpers';
 import { recordLabEdit, readLabEdits, ScaffoldConflictError, writeScaffold } from '../../../electron/lab/gitops/write';
-import type { JournalRecord } from '../../../electron/lab/run/journal';
 import { createRunner } from '../../../electron/lab/run/runner';
 import { sealedWith } from '../../../electron/lab/steps/seal-gcp-creds';
-import { labCli, writeLabYaml, type LabCli } from '../world/lab-cli';
-import { startTestWorld, type TestWorld } from '../world/test-world';
+import { startCleanupWorld, type CleanupWorld } from './cleanup-world';
 
-let t: TestWorld;
-let env: Record<string, string>;
-let project: string;
-let workspace: string;
-let config: string;
-let lab: LabCli;
+let sim: CleanupWorld;
 
-const dataDir = () => path.join(t.workDir, 'lab-data');
+beforeAll(async () => {
+  sim = await startCleanupWorld({ timeScale: 0.005 });
+}, 60_000);
+
+afterAll(() => sim?.close());
+
 const k3dContext = 'k3d-lab';
-const gkeContext = () => `gke_${project}_europe-west9-a_dev-cluster`;
+const gkeContext = () => `gke_${sim.project}_europe-west9-a_dev-cluster`;
 const labInputs = () => testInputs({ k3dName: 'lab' });
 
-const journal = (): Promise<JournalRecord[]> => lab.journal();
-
-const line = (e: JournalRecord) => (e.pipeline ?? [e.argv]).map((argv) => argv.join(' ')).join(' | ');
-
-/** A step's log, to say what happened when an assertion fails. */
-const logOf = (stepId: string): string => {
-  const file = path.join(dataDir(), 'logs', `${stepId}.log`);
-  return fs.existsSync(file) ? fs.readFileSync(file, 'utf8').split('\n').filter((l) => /^[^\s{}[\]]/.test(l)).join('\n').slice(-4000) : `(no log for ${stepId})`;
-};
-
-async function json<T>(file: string, args: string[]): Promise<T> {
-  const result = await t.exec(file, args);
-  expect(result.code, result.stderr).toBe(0);
-  return JSON.parse(result.stdout) as T;
-}
-
+/** What a second day is judged by: each GKE cluster with its status, the networks, the k3d clusters. */
 async function world() {
-  const clusters = await json<Array<{ name: string; status: string }>>('gcloud', ['container', 'clusters', 'list', '--format=json', `--project=${project}`]);
-  const networks = await json<Array<{ name: string }>>('gcloud', ['compute', 'networks', 'list', '--format=json', `--project=${project}`]);
-  const k3d = await json<Array<{ name: string }>>('k3d', ['cluster', 'list', '-o', 'json']);
-  return { clusters: clusters.map((c) => `${c.name} ${c.status}`), networks: networks.map((n) => n.name), k3d: k3d.map((c) => c.name) };
+  const now = await sim.listWorld();
+  return { clusters: now.clusters.map((c) => `${c.name} ${c.status}`), networks: now.networks, k3d: now.k3d };
 }
 
 /** The file as origin/main holds it (the simulated GitHub), fetched into the clone first. */
 async function onRemote(file: string): Promise<string> {
-  const fetched = await t.exec('git', ['-C', workspace, 'fetch', '-q', 'origin', 'main']);
+  const fetched = await sim.t.exec('git', ['-C', sim.workspace, 'fetch', '-q', 'origin', 'main']);
   expect(fetched.code, fetched.stderr).toBe(0);
-  const shown = await t.exec('git', ['-C', workspace, 'show', `origin/main:${file}`]);
+  const shown = await sim.t.exec('git', ['-C', sim.workspace, 'show', `origin/main:${file}`]);
   expect(shown.code, shown.stderr).toBe(0);
   return shown.stdout;
 }
 
 /** The fingerprint of the certificate the cluster's controller hands out, read with kubeseal as a person would. */
 async function certificateOf(context: string): Promise<string> {
-  const fetched = await t.exec('kubeseal', ['--fetch-cert', `--context=${context}`]);
+  const fetched = await sim.t.exec('kubeseal', ['--fetch-cert', `--context=${context}`]);
   expect(fetched.code, fetched.stderr).toBe(0);
   const body = /-----BEGIN CERTIFICATE-----([\s\S]*?)-----END CERTIFICATE-----/.exec(fetched.stdout)![1]!.replace(/\s+/g, '');
   return `sha256:${createHash('sha256').update(Buffer.from(body, 'base64')).digest('hex')}`;
 }
 
 async function syncedOf(context: string, namespace: string, name: string): Promise<string | undefined> {
-  const sealed = await json<{ status?: { conditions?: Array<{ type: string; status: string }> } }>('kubectl', ['get', 'sealedsecret', name, '-n', namespace, '-o', 'json', `--context=${context}`]);
+  const sealed = await sim.json<{ status?: { conditions?: Array<{ type: string; status: string }> } }>('kubectl', ['get', 'sealedsecret', name, '-n', namespace, '-o', 'json', `--context=${context}`]);
   return sealed.status?.conditions?.find((c) => c.type === 'Synced')?.status;
 }
-
-beforeAll(async () => {
-  t = await startTestWorld({ timeScale: 0.005 });
-  const worldEnv = t.world.env();
-  env = { ...worldEnv, HOME: t.workDir, GRAFANA_ADMIN_PASSWORD: 'grafana-Secret-4711-xyz' };
-  project = (await t.exec('gcloud', ['config', 'get-value', 'project'])).stdout.trim();
-  workspace = path.join(t.workDir, 'devflux');
-  config = path.join(t.workDir, 'lab.yaml');
-  lab = labCli({ dataDir: dataDir(), env, readyTimeoutMs: 40_000, teardown: { pollMs: 200, timeouts: { loadBalancer: 30_000, gke: 40_000, network: 30_000 } } });
-  writeLabYaml(config, { owner: worldEnv.GITHUB_USER!, repository: 'devflux', project, k3dName: 'lab', machineType: 'e2-standard-2', preemptible: true });
-}, 60_000);
-
-afterAll(async () => {
-  await lab?.close();
-  await t?.dispose();
-});
 
 describe('lab up after lab down (a second day)', () => {
   const sealed = () => sealedSecretPaths(labInputs());
@@ -103,7 +68,7 @@ describe('lab up after lab down (a second day)', () => {
   let cut = 0;
 
   it('day one: lab up makes the lab; each sealed file names the certificate of the cluster it was sealed for', async () => {
-    const run = await lab.run(['up', '--config', config, '--yes']);
+    const run = await sim.lab.run(['up', '--config', sim.config, '--yes']);
     expect(run.code, `${run.err}\n${run.out.slice(-2000)}`).toBe(0);
     expect((await world()).clusters).toEqual(['dev-cluster RUNNING']);
     firstDay.gcpCreds = sealedWith(await onRemote(sealed().gcpCreds));
@@ -115,25 +80,25 @@ describe('lab up after lab down (a second day)', () => {
   }, 240_000);
 
   it('lab down removes everything and leaves - cluster.yaml commented out on origin/main, claimed as the lab\'s own edit', async () => {
-    const run = await lab.run(['down', '--config', config, '--yes']);
-    expect(run.code, `${run.err}\n${logOf('down-gke')}`).toBe(0);
+    const run = await sim.lab.run(['down', '--config', sim.config, '--yes']);
+    expect(run.code, `${run.err}\n${sim.logOf('down-gke')}`).toBe(0);
     expect(await world()).toEqual({ clusters: [], networks: [], k3d: [] });
     const text = await onRemote(kustomization());
     expect(text).toMatch(/^\s*# - cluster\.yaml$/m);
     expect(text).toMatch(/^\s*# - network\.yaml$/m);
-    expect(readLabEdits(dataDir()).filter((e) => e.file === kustomization()).length).toBeGreaterThanOrEqual(2);
-    cut = (await journal()).length;
+    expect(readLabEdits(sim.dataDir()).filter((e) => e.file === kustomization()).length).toBeGreaterThanOrEqual(2);
+    cut = (await sim.journal()).length;
   }, 180_000);
 
   it('day two: lab up exits 0 with the shop\'s address and a RUNNING GKE cluster again', async () => {
-    const run = await lab.run(['up', '--config', config, '--yes']);
-    expect(run.code, `${run.err}\n${run.out.slice(-3000)}\n${logOf('scaffold')}\n${logOf('seal-gcp-creds')}`).toBe(0);
+    const run = await sim.lab.run(['up', '--config', sim.config, '--yes']);
+    expect(run.code, `${run.err}\n${run.out.slice(-3000)}\n${sim.logOf('scaffold')}\n${sim.logOf('seal-gcp-creds')}`).toBe(0);
     const shop = /The shop is at (http:\/\/[\d.]+)/.exec(run.out)?.[1];
     expect(shop).toBeDefined();
-    const snapshot = await t.world.snapshot();
-    expect(snapshot.gcp.projects[project]?.forwardingRules.map((r) => `http://${r.IPAddress}`)).toEqual([shop]);
+    const snapshot = await sim.t.world.snapshot();
+    expect(snapshot.gcp.projects[sim.project]?.forwardingRules.map((r) => `http://${r.IPAddress}`)).toEqual([shop]);
     expect((await world()).clusters).toEqual(['dev-cluster RUNNING']);
-    expect(logOf('scaffold')).toContain(`Putting back the lab's version of ${kustomization()}`);
+    expect(sim.logOf('scaffold')).toContain(`Putting back the lab's version of ${kustomization()}`);
     const text = await onRemote(kustomization());
     expect(text).toMatch(/^\s*- cluster\.yaml$/m);
     expect(text).not.toMatch(/# - (cluster|nodepool|network)\.yaml/);
@@ -149,7 +114,7 @@ describe('lab up after lab down (a second day)', () => {
     expect(await syncedOf(k3dContext, 'crossplane-system', 'gcp-creds')).toBe('True');
     expect(await syncedOf(gkeContext(), 'observability', 'kube-prometheus-stack-grafana')).toBe('True');
 
-    const lines = (await journal()).slice(cut).map(line);
+    const lines = (await sim.journal()).slice(cut).map(sim.line);
     // The demo round trip ran again on the new local cluster, and each secret was sealed once.
     expect(lines.filter((l) => /kubeseal --format yaml --namespace default /.test(l))).toHaveLength(1);
     expect(lines.filter((l) => /kubeseal --format yaml --namespace crossplane-system /.test(l))).toHaveLength(1);
