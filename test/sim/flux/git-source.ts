@@ -65,10 +65,37 @@ export class GitError extends Error {
   }
 }
 
-/** The commit a branch points at, or undefined when the branch does not exist. */
+/** Where git would fetch `url` from: `https://github.com/` goes to the simulated GitHub. */
+function remoteUrl(url: string, access: GitAccess): string {
+  if (!access.githubGitUrl || !url.startsWith('https://github.com/')) return url;
+  const base = access.githubGitUrl.endsWith('/') ? access.githubGitUrl : `${access.githubGitUrl}/`;
+  return `${base}${url.slice('https://github.com/'.length)}`;
+}
+
+/**
+ * The commit a branch points at, or undefined when the branch does not exist. Asked in-process over
+ * git's smart HTTP, as source-controller's go-git client does on every interval (with the
+ * credentials up front), rather than through a git process per look.
+ */
 export async function resolveBranch(url: string, branch: string, access: GitAccess): Promise<string | undefined> {
-  const out = await run(access, ['ls-remote', url, `refs/heads/${branch}`]);
-  return /^([0-9a-f]{40})\s/m.exec(out)?.[1];
+  const refsUrl = `${remoteUrl(url, access).replace(/\/$/, '')}/info/refs?service=git-upload-pack`;
+  const headers: Record<string, string> = { 'User-Agent': 'git/2.0 (go-git)' };
+  if (access.password) headers.Authorization = `Basic ${Buffer.from(`${access.username ?? 'git'}:${access.password}`).toString('base64')}`;
+  let res: Response;
+  try {
+    res = await fetch(refsUrl, { headers });
+  } catch (error) {
+    const cause = (error as { cause?: { code?: string } }).cause?.code === 'ECONNREFUSED' ? 'connect: connection refused' : (error as Error).message;
+    throw new GitError(`Get "${refsUrl}": dial tcp: ${cause}`);
+  }
+  const body = await res.text();
+  // go-git's wording for what the server's status means.
+  if (res.status === 401 || res.status === 403) throw new GitError('authentication required');
+  if (res.status === 404) throw new GitError('repository not found');
+  if (res.status !== 200) throw new GitError(`unexpected client error: unexpected requesting "${refsUrl}" status code: ${res.status}`);
+  // pkt-lines: `<len><sha> <ref>` then a NUL and capabilities on the first, a newline on each.
+  const escaped = `refs/heads/${branch}`.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return new RegExp(`([0-9a-f]{40}) ${escaped}(?:\\u0000|\\n)`).exec(body)?.[1];
 }
 
 /** A fresh shallow checkout of the branch in a new temporary directory; returns its path. */
