@@ -9,12 +9,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startKubeApiServer } from '../../../test/sim/kube/server';
-import type { KubeApiServer } from '../../../test/sim/kube/types';
 import { readLiveResources } from './session-read';
 import { toResourceStatus } from './status';
 import type { WatchedKind } from './session-watch';
 
-let kube: KubeApiServer;
+let kube: Awaited<ReturnType<typeof startKubeApiServer>>;
 let silent: Server;
 const sockets = new Set<Socket>();
 let dir: string;
