@@ -69,9 +69,16 @@ function translate(schema: Schema, where: 'root' | 'field' | 'junctor'): Schema 
 
 const ajv = new Ajv({ allErrors: true, verbose: true, strict: false, useDefaults: true, validateFormats: false, validateSchema: false, code: { optimize: false } });
 const compiled = new Map<string, ValidateFunction>();
+/**
+ * By the served type's schema object, which a registered CRD version keeps: hashing the content
+ * serialised a 600 KB Crossplane schema on every status write of a managed resource.
+ */
+const bySchemaObject = new WeakMap<Schema, ValidateFunction>();
 
 /** Compiles once per distinct schema (by content), so every server in a process shares the work. */
 export function validatorFor(schema: Schema): ValidateFunction {
+  const known = bySchemaObject.get(schema);
+  if (known) return known;
   const text = JSON.stringify(schema);
   const key = createHash('sha256').update(text).digest('hex');
   let fn = compiled.get(key);
@@ -79,6 +86,7 @@ export function validatorFor(schema: Schema): ValidateFunction {
     fn = ajv.compile(translate(JSON.parse(text) as Schema, 'root'));
     compiled.set(key, fn);
   }
+  bySchemaObject.set(schema, fn);
   return fn;
 }
 
