@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
+import { derivedText } from './derived-text.js';
 import type { KubeObject, ObjectStore } from '../kube/types.js';
 import { CRD_ROOT } from './charts.js';
 import { FLUX_NAMESPACE } from './meta.js';
@@ -33,8 +34,9 @@ function fluxCrdFiles(): string[] {
 export function fluxCrds(): KubeObject[] {
   const crds: KubeObject[] = [];
   for (const file of fluxCrdFiles()) {
-    for (const doc of parseAllDocuments(readFileSync(file, 'utf8'))) {
-      const crd = doc.toJS({ maxAliasCount: -1 }) as KubeObject | null;
+    const text = readFileSync(file, 'utf8');
+    const documents = JSON.parse(derivedText('yaml-documents.json', text, () => JSON.stringify(parseAllDocuments(text).map((doc) => doc.toJS({ maxAliasCount: -1 }) as unknown)))) as Array<KubeObject | null>;
+    for (const crd of documents) {
       if (crd?.kind !== 'CustomResourceDefinition') continue;
       const group = String(crd.metadata.name).split('.')[1] ?? 'source';
       crd.metadata.labels = { ...(crd.metadata.labels ?? {}), ...PART_OF, 'app.kubernetes.io/component': `${group}-controller` };

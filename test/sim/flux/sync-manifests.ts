@@ -1,12 +1,13 @@
 import { stringify } from 'yaml';
 import { fluxComponents, FLUX_VERSION } from './components.js';
+import { derivedText } from './derived-text.js';
 import { GIT_REPOSITORY, KUSTOMIZATION } from './meta.js';
 import type { KubeObject } from '../kube/types.js';
 
 /** The three files `flux bootstrap` commits under `<path>/flux-system/`. */
 
 function documents(objects: KubeObject[]): string {
-  return objects.map((o) => `---\n${stringify(o)}`).join('');
+  return derivedText('yaml-documents.yaml', JSON.stringify(objects), () => objects.map((o) => `---\n${stringify(o)}`).join(''));
 }
 
 /** `components`: the objects of fluxComponents(), when the caller has them already. */
