@@ -28,6 +28,8 @@ export interface BootstrapOptions {
   hostname: string;
   token: string;
   timeoutMs: number;
+  /** Between looks at the cluster while waiting. */
+  pollMs: number;
 }
 
 interface Api {
@@ -100,16 +102,15 @@ async function commitFiles(api: Api, env: NodeJS.ProcessEnv, dir: string, files:
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-/** Between looks at the cluster: a request to the local API server costs little, a late look costs the lab its wait. */
-const POLL_MS = 50;
 
-async function until<T>(timeoutMs: number, what: string, probe: () => Promise<T | undefined>): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
+/** Looks at once, then every poll period (the real CLI's 2 s in the world's time), until the deadline. */
+async function until<T>(wait: { timeoutMs: number; pollMs: number }, what: string, probe: () => Promise<T | undefined>): Promise<T> {
+  const deadline = Date.now() + wait.timeoutMs;
   for (;;) {
     const value = await probe();
     if (value !== undefined) return value;
     if (Date.now() > deadline) throw new CliError(`timeout waiting for ${what}: context deadline exceeded`);
-    await sleep(POLL_MS);
+    await sleep(wait.pollMs);
   }
 }
 
@@ -174,7 +175,7 @@ export async function bootstrapGitHub(io: ToolIo, log: StatusLog, client: KubeCl
       await Promise.all(stage.map((object) => client.apply(object)));
     }
     log.success('installed components');
-    await until(options.timeoutMs, 'components', async () => {
+    await until(options, 'components', async () => {
       const deployments = await controllerDeployments(client);
       return deployments.length >= 4 && deployments.every(deploymentReady) ? true : undefined;
     });
@@ -213,14 +214,14 @@ export async function bootstrapGitHub(io: ToolIo, log: StatusLog, client: KubeCl
     log.success('reconciled sync configuration');
 
     log.waiting(`waiting for GitRepository "${FLUX_NAMESPACE}/flux-system" to be reconciled`);
-    await until(options.timeoutMs, 'GitRepository', async () => {
+    await until(options, 'GitRepository', async () => {
       const source = await client.get('source.toolkit.fluxcd.io/v1', 'GitRepository', FLUX_NAMESPACE, 'flux-system');
       const artifact = ((source?.status ?? {}) as { artifact?: { revision?: string } }).artifact;
       return artifact?.revision === revision ? true : undefined;
     });
     log.success('GitRepository reconciled successfully');
     log.waiting(`waiting for Kustomization "${FLUX_NAMESPACE}/flux-system" to be reconciled`);
-    await until(options.timeoutMs, 'Kustomization', async () => {
+    await until(options, 'Kustomization', async () => {
       const ks = await client.get('kustomize.toolkit.fluxcd.io/v1', 'Kustomization', FLUX_NAMESPACE, 'flux-system');
       const status = (ks?.status ?? {}) as { lastAttemptedRevision?: string; lastAppliedRevision?: string };
       const ready = readyCondition(ks);

@@ -15,13 +15,23 @@ export interface Ref {
 export interface WaitSettings {
   /** Real milliseconds to wait at most. */
   timeoutMs: number;
+  /** Real milliseconds between looks at the object. */
+  pollMs: number;
 }
 
-/** `--timeout` (default 5m) in the world's time: a scaled-down lab also gives up sooner, though never absurdly soon. */
+/** The real CLI looks every 2 s (flux2 cmd/flux main.go: rootFlags pollInterval), first at once (PollImmediate). */
+const FLUX_POLL_SECONDS = 2;
+
+/**
+ * `--timeout` (default 5m) in the world's time: a scaled-down lab also gives up sooner, though
+ * never absurdly soon. The CLI's 2 s poll is scaled like every other wait of the world, so a run
+ * pays what the real CLI would make it pay.
+ */
 export function waitSettings(timeoutFlag: string | undefined, env: NodeJS.ProcessEnv): WaitSettings {
-  const scale = Number(env.LAB_SIM_TIME_SCALE ?? '1');
+  const raw = Number(env.LAB_SIM_TIME_SCALE ?? '1');
+  const scale = Number.isFinite(raw) && raw >= 0 ? raw : 1;
   const seconds = parseGoDuration(timeoutFlag, 300);
-  return { timeoutMs: Math.max(20_000, seconds * 1000 * (Number.isFinite(scale) && scale > 0 ? scale : 1)) };
+  return { timeoutMs: Math.max(20_000, seconds * 1000 * (scale > 0 ? scale : 1)), pollMs: Math.max(1, FLUX_POLL_SECONDS * 1000 * scale) };
 }
 
 /** RFC 3339 with nanoseconds, as `time.Now().Format(time.RFC3339Nano)` writes the annotation. */
@@ -31,8 +41,6 @@ function requestStamp(): string {
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-/** Between looks at the object: a request to the local API server costs little, a late look costs the lab its wait. */
-const POLL_MS = 50;
 
 async function mustGet(client: KubeClient, ref: Ref): Promise<KubeObject> {
   const object = await client.get(ref.apiVersion, ref.kind, ref.namespace, ref.name);
@@ -63,7 +71,7 @@ export async function requestAndWait(log: StatusLog, client: KubeClient, ref: Re
       return current;
     }
     if (Date.now() > deadline) throw new CliError(`timeout waiting for ${ref.kind} reconciliation: context deadline exceeded`);
-    await sleep(POLL_MS);
+    await sleep(wait.pollMs);
   }
 }
 
@@ -128,6 +136,6 @@ export async function setSuspended(log: StatusLog, client: KubeClient, ref: Ref,
       return;
     }
     if (Date.now() > deadline) throw new CliError(`timeout waiting for ${ref.kind} reconciliation: context deadline exceeded`);
-    await sleep(POLL_MS);
+    await sleep(wait.pollMs);
   }
 }

@@ -88,6 +88,7 @@ async function run(argv: string[], io: ToolIo, log: StatusLog): Promise<void> {
         hostname: args.flags.get('hostname') || 'github.com',
         token,
         timeoutMs: wait.timeoutMs,
+        pollMs: wait.pollMs,
       });
     }
     case 'get': {
