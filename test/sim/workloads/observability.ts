@@ -92,10 +92,11 @@ function guardGrafana(ctx: ChartContext, secretName: string): void {
     const { kind, metadata } = event.object;
     if (metadata.namespace !== namespace) return;
     if (!(kind === 'Deployment' && metadata.name === name) && !(kind === 'Secret' && metadata.name === secretName)) return;
-    // Not inside the write that notified us: that writer may still be finishing its own update.
+    // Not inside the write that notified us (that writer may still be finishing its own update),
+    // but before any request is answered: a GET served in between would see Grafana available.
     if (scheduled) return;
     scheduled = true;
-    setImmediate(() => {
+    queueMicrotask(() => {
       try {
         sync();
       } catch {
