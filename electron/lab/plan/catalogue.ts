@@ -258,10 +258,6 @@ export const steps: StepInfo[] = [
         argv: ['flux', 'reconcile', 'kustomization', 'flux-system', '--with-source', `--context=k3d-${k3d(i)}`],
         note: 'then the app watches crossplane-core, crossplane-provider and crossplane-configuration until each is Ready',
       },
-      {
-        argv: ['flux', 'reconcile', 'kustomization', 'crossplane-provider', '--with-source', `--context=k3d-${k3d(i)}`],
-        note: 'for each link Flux holds for a dependency (here crossplane-provider, then crossplane-configuration), as soon as that dependency is Ready: Flux itself looks again only every 30 s',
-      },
       { argv: ['flux', 'get', 'kustomizations', `--context=k3d-${k3d(i)}`] },
     ],
   },
@@ -347,10 +343,6 @@ export const steps: StepInfo[] = [
       {
         argv: ['flux', 'reconcile', 'kustomization', 'flux-system', '--with-source', `--context=gke_${project(i)}_${zone(i)}_${gke(i)}`],
         note: 'then the app watches security, observability and apps until each is Ready, and the Service until it has an address',
-      },
-      {
-        argv: ['flux', 'reconcile', 'kustomization', 'observability', '--with-source', `--context=gke_${project(i)}_${zone(i)}_${gke(i)}`],
-        note: 'when Flux holds observability for security: as soon as security is Ready (Flux itself looks again only every 30 s)',
       },
       {
         argv: ['kubectl', 'get', 'svc', '-n', 'demo', 'frontend-external', '-o', "jsonpath={.status.loadBalancer.ingress[0].ip}", `--context=gke_${project(i)}_${zone(i)}_${gke(i)}`],

@@ -85,35 +85,12 @@ const HELD_FOR_DEPENDENCY = /dependency '([^']+)' (?:is not ready|revision is no
 export async function askFluxToApply(ctx: StepContext, deps: StepDeps, context: string, name: string, timeoutMs = deps.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS): Promise<void> {
   const object = await readObject(targetOf(context, deps), kustomizationRef(name));
   if (object) await waitKustomizationIds(ctx, deps, context, dependsOn(object), timeoutMs);
-  await reconcileOrLetFluxFollow(ctx, name, () => reconcileUnlessCurrent(ctx, deps.env, context, name));
-}
-
-async function reconcileOrLetFluxFollow(ctx: StepContext, name: string, reconcile: () => Promise<void>): Promise<void> {
   try {
-    await reconcile();
+    await reconcileUnlessCurrent(ctx, deps.env, context, name);
   } catch (error) {
     const held = error instanceof CommandError && !error.cancelled && !error.timedOut ? HELD_FOR_DEPENDENCY.exec(error.stderr)?.[1] : undefined;
     if (!held) throw error;
     ctx.info(`Flux holds ${name} while ${held} reconciles; it applies ${name} as soon as ${held} is Ready again, and this step waits for that.`);
-  }
-}
-
-/**
- * Waits for each Kustomization of a dependsOn chain, in order. One that Flux holds for a
- * dependency is asked to apply as soon as its dependencies are Ready: kustomize-controller itself
- * looks again only every `--requeue-dependency` (30 s), which a chain would pay at every link.
- */
-export async function waitChain(ctx: StepContext, deps: StepDeps, context: string, names: readonly string[], timeoutMs = deps.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS): Promise<void> {
-  const target = targetOf(context, deps);
-  for (const name of names) {
-    const object = await readObject(target, kustomizationRef(name));
-    if (object) await waitKustomizationIds(ctx, deps, context, dependsOn(object), timeoutMs);
-    const now = object ? await readObject(target, kustomizationRef(name)) : undefined;
-    if (now && heldByDependency(now)) {
-      ctx.info(`${name}'s dependencies are Ready; asking Flux to apply it now rather than at its next look.`);
-      await reconcileOrLetFluxFollow(ctx, name, () => reconcileKustomization(runnerOf(ctx), name, context));
-    }
-    await waitKustomizations(ctx, deps, context, [name], timeoutMs);
   }
 }
 
@@ -177,7 +154,7 @@ export const crossplaneStep: StepBehaviour = (info, deps) => ({
       await reconcileUnlessCurrent(ctx, deps.env, context);
       await forceStalledReleases(ctx, deps.env, context);
       ctx.info('Flux now installs Crossplane, then the GCP providers, then their configuration, each after the previous one is ready.');
-      await waitChain(ctx, deps, context, CROSSPLANE_CHAIN);
+      await waitKustomizations(ctx, deps, context, CROSSPLANE_CHAIN);
       await run({ argv: ['flux', 'get', 'kustomizations', `--context=${context}`] });
     });
     return { context };
