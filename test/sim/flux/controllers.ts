@@ -22,9 +22,6 @@ import { deploymentReady, readyDeployment } from './workloads.js';
  * object's `spec.interval` of the world's scaled clock.
  */
 
-/** Kinds whose new artifact their consumers react to at once. */
-const SOURCE_KINDS = new Set(['GitRepository', 'HelmRepository']);
-
 export interface FluxControllerOptions {
   store: ObjectStore;
   server: Pick<KubeApiServer, 'registerServiceProxy'>;
@@ -206,10 +203,9 @@ export function startFluxControllers(options: FluxControllerOptions): FluxContro
   }
 
   /**
-   * Kustomizations fed by a GitRepository and HelmReleases whose chart comes from a HelmRepository
-   * go on at once when their source has a new artifact, as the real controllers watch their
-   * sources. An object held for a dependency does not: kustomize-controller and helm-controller
-   * look again at their `--requeue-dependency` period (30 s), unless someone asks (`flux reconcile`).
+   * Kustomizations fed by a GitRepository, HelmReleases whose chart comes from a HelmRepository,
+   * and objects that depend on one that just became Ready: as the real controllers watch their
+   * sources and dependencies, they go on at once rather than at their next requeue.
    */
   function enqueueDependents(changed: KubeObject): void {
     for (const handler of HANDLERS.filter((h) => h.kind === 'Kustomization' || h.kind === 'HelmRelease')) {
@@ -217,11 +213,13 @@ export function startFluxControllers(options: FluxControllerOptions): FluxContro
         const spec = (object.spec ?? {}) as {
           sourceRef?: { kind: string; name: string; namespace?: string };
           chart?: { spec?: { sourceRef?: { kind: string; name: string; namespace?: string } } };
+          dependsOn?: Array<{ name: string; namespace?: string }>;
         };
         const ns = object.metadata.namespace ?? 'default';
         const source = handler.kind === 'Kustomization' ? spec.sourceRef : spec.chart?.spec?.sourceRef;
-        const fedBy = source?.kind === changed.kind && source.name === changed.metadata.name && (source.namespace ?? ns) === changed.metadata.namespace;
-        if (fedBy) enqueue(handler.kind, ns, object.metadata.name);
+        const fedBy = (changed.kind === 'GitRepository' || changed.kind === 'HelmRepository') && source?.kind === changed.kind && source.name === changed.metadata.name && (source.namespace ?? ns) === changed.metadata.namespace;
+        const dependsOn = changed.kind === handler.kind && (spec.dependsOn ?? []).some((d) => d.name === changed.metadata.name && (d.namespace ?? ns) === changed.metadata.namespace);
+        if (fedBy || dependsOn) enqueue(handler.kind, ns, object.metadata.name);
       }
     }
   }
@@ -286,7 +284,7 @@ export function startFluxControllers(options: FluxControllerOptions): FluxContro
     const status = (object.status ?? {}) as { artifact?: { revision?: string }; lastAppliedRevision?: string };
     const revision = String(status.artifact?.revision ?? status.lastAppliedRevision ?? '');
     const marker = `${ready}|${revision}`;
-    if (ready && SOURCE_KINDS.has(object.kind) && lastReady.get(key) !== marker) enqueueDependents(object);
+    if (ready && lastReady.get(key) !== marker) enqueueDependents(object);
     lastReady.set(key, marker);
   }
 
