@@ -108,7 +108,6 @@ async function benchOnce(timeScale: number): Promise<RunFigures> {
     dataDir: join(work, 'lab-data'),
     env,
     stepIds: planSteps,
-    reportResource: (s) => lab.lastEngine()?.reportResource(s),
     // The engine's default window, as the app runs it: the bench measures the app, not a test.
     logWindowMs: 16,
     version: 'bench',

@@ -63,6 +63,8 @@ describe('lab up through the cloud steps', () => {
     expect(states['gke-cluster']?.status).toBe('failed');
     // Each Crossplane link was reported with its dependsOn for the graph.
     expect(reported.find((s) => s.name === 'crossplane-provider' && s.ready === true)).toMatchObject({ cluster: 'k3d-lab', dependsOn: ['flux-system/crossplane-core'] });
+    // The engine's session watch puts on the board what no step waits for by name: Crossplane's HelmRelease.
+    expect(reported.find((s) => s.kind === 'HelmRelease' && s.namespace === 'crossplane-system' && s.ready === true)).toMatchObject({ cluster: 'k3d-lab' });
     firstCount = (await journal()).length;
   }, 300_000);
 

@@ -12,7 +12,6 @@
 import type { LabInputs } from '../../api/inputs';
 import type { KubeTarget } from '../kube/config';
 import { hasContext } from '../kube/config';
-import { watchFluxObjects } from '../kube/flux-objects';
 import { readObject } from '../kube/read';
 import { dependsOn, heldByDependency, kustomizationApplied } from '../kube/status';
 import { waitForCondition } from '../kube/wait';
@@ -95,21 +94,6 @@ export async function askFluxToApply(ctx: StepContext, deps: StepDeps, context: 
 }
 
 /**
- * While `work` runs, every Kustomization and HelmRelease of the cluster is reported to the live
- * board (the whole dependsOn graph, not only the object being waited for).
- */
-export async function withFluxBoard<T>(target: KubeTarget, deps: StepDeps, work: () => Promise<T>): Promise<T> {
-  const report = deps.reportResource;
-  // The board is for the person watching: the work does not wait for its watches to open.
-  const board = report ? watchFluxObjects(target, report).catch(() => undefined) : undefined;
-  try {
-    return await work();
-  } finally {
-    void board?.then((watch) => watch?.stop());
-  }
-}
-
-/**
  * Waits for each Kustomization in order (the dependsOn chain), saying in the step's log each
  * time one changes; a timeout fails with that object's own last message.
  */
@@ -150,13 +134,11 @@ export const crossplaneStep: StepBehaviour = (info, deps) => ({
   async run(ctx) {
     const context = localContext(ctx.inputs);
     const run = runnerOf(ctx);
-    await withFluxBoard(targetOf(context, deps), deps, async () => {
-      await reconcileUnlessCurrent(ctx, deps.env, context);
-      await forceStalledReleases(ctx, deps.env, context);
-      ctx.info('Flux now installs Crossplane, then the GCP providers, then their configuration, each after the previous one is ready.');
-      await waitKustomizations(ctx, deps, context, CROSSPLANE_CHAIN);
-      await run({ argv: ['flux', 'get', 'kustomizations', `--context=${context}`] });
-    });
+    await reconcileUnlessCurrent(ctx, deps.env, context);
+    await forceStalledReleases(ctx, deps.env, context);
+    ctx.info('Flux now installs Crossplane, then the GCP providers, then their configuration, each after the previous one is ready.');
+    await waitKustomizations(ctx, deps, context, CROSSPLANE_CHAIN);
+    await run({ argv: ['flux', 'get', 'kustomizations', `--context=${context}`] });
     return { context };
   },
 });

@@ -4,7 +4,7 @@
  * twice. The token reaches flux in GITHUB_TOKEN only.
  */
 import { bootstrapGithub } from '../tools/flux';
-import { gkeContext, gkeName, kustomizationsReady, targetOf, waitKustomizations, withFluxBoard } from './crossplane';
+import { gkeContext, gkeName, kustomizationsReady, targetOf, waitKustomizations } from './crossplane';
 import { fromCatalogue, runnerOf, type StepBehaviour } from './deps';
 
 export const fluxBootstrapDevStep: StepBehaviour = (info, deps) => ({
@@ -22,10 +22,8 @@ export const fluxBootstrapDevStep: StepBehaviour = (info, deps) => ({
     const owner = ctx.inputs.github?.owner;
     if (!owner) throw new Error('github.owner is empty: enter your GitHub user or organization.');
     const repository = ctx.inputs.github?.repository || 'devflux';
-    await withFluxBoard(targetOf(context, deps), deps, async () => {
-      await bootstrapGithub(runnerOf(ctx), { context, owner, repository, personal: ctx.inputs.github?.personal !== false, path }, token);
-      await waitKustomizations(ctx, deps, context, ['flux-system']);
-    });
+    await bootstrapGithub(runnerOf(ctx), { context, owner, repository, personal: ctx.inputs.github?.personal !== false, path }, token);
+    await waitKustomizations(ctx, deps, context, ['flux-system']);
     return { context, path };
   },
 });

@@ -15,7 +15,7 @@ import { conditionOf, toResourceStatus, type KubeObjectLike } from '../kube/stat
 import { watchObjects } from '../kube/watch';
 import type { StepContext } from '../plan/step';
 import type { RunCommand } from '../tools/k3d';
-import { askFluxToApply, gkeName, localContext, targetOf, waitKustomizations, withFluxBoard } from './crossplane';
+import { askFluxToApply, gkeName, localContext, targetOf, waitKustomizations } from './crossplane';
 import { fromCatalogue, runnerOf, type StepBehaviour, type StepDeps } from './deps';
 
 /** GKE creation takes about ten minutes for real, and the node pool a few more. */
@@ -197,11 +197,9 @@ export const gkeClusterStep: StepBehaviour = (info, deps) => ({
     const run = runnerOf(ctx);
     const target = targetOf(context, deps);
     const timeoutMs = deps.readyTimeoutMs ?? DEFAULT_GKE_TIMEOUT_MS;
-    await withFluxBoard(target, deps, async () => {
-      ctx.info(`Asking Flux on ${context} to apply the network, cluster and node pool now.`);
-      await askFluxToApply(ctx, deps, context, 'infrastructure-custom-resources');
-      await waitKustomizations(ctx, deps, context, ['infrastructure-custom-resources']);
-    });
+    ctx.info(`Asking Flux on ${context} to apply the network, cluster and node pool now.`);
+    await askFluxToApply(ctx, deps, context, 'infrastructure-custom-resources');
+    await waitKustomizations(ctx, deps, context, ['infrastructure-custom-resources']);
     ctx.info('Crossplane now asks Google for the network, the cluster and its node pool. Google takes about ten minutes; progress follows.');
     // Each is recorded the moment it is Ready, so a failure later still leaves it in the ledger for cleanup.
     await Promise.all(managedResources(ctx.inputs).map((ref) => waitManaged(ctx, deps, target, ref, timeoutMs, since).then(() => recordManaged(ctx, ref))));

@@ -18,7 +18,7 @@ import { sealedSecretPaths } from '../gitops/scaffold';
 import type { StepContext } from '../plan/step';
 import { pull } from '../tools/git';
 import { seal } from '../tools/kubeseal';
-import { gkeContext, targetOf, waitKustomizations, withFluxBoard } from './crossplane';
+import { gkeContext, waitKustomizations } from './crossplane';
 import { fromCatalogue, runnerOf, type StepBehaviour } from './deps';
 import { cloneDir, reconcileUnlessCurrent, remoteFile } from './push';
 import { writeAndPublish } from './scaffold';
@@ -74,11 +74,9 @@ export const resealGrafanaStep: StepBehaviour = (info, deps) => ({
     const dir = cloneDir(ctx);
     const context = gkeContext(ctx.inputs);
     const run = runnerOf(ctx);
-    await withFluxBoard(targetOf(context, deps), deps, async () => {
-      ctx.info(`Sealing needs the dev cluster's own Sealed Secrets controller: waiting for Kustomization security on ${context}.`);
-      await reconcileUnlessCurrent(ctx, deps.env, context);
-      await waitKustomizations(ctx, deps, context, ['security']);
-    });
+    ctx.info(`Sealing needs the dev cluster's own Sealed Secrets controller: waiting for Kustomization security on ${context}.`);
+    await reconcileUnlessCurrent(ctx, deps.env, context);
+    await waitKustomizations(ctx, deps, context, ['security']);
     // flux bootstrap committed the dev cluster's sync files: the clone catches up before committing.
     const token = ctx.secret('GITHUB_TOKEN');
     await pull(run, dir, { ...(token ? { token } : {}), signal: ctx.signal });

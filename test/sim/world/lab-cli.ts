@@ -23,7 +23,7 @@ export interface LabCliOptions {
    * the manual `tools` (asdf installs nothing in the world's PATH).
    */
   stepIds?: readonly string[];
-  /** Where the steps report watched objects' statuses. */
+  /** Where the steps and the engine's session watch report watched objects' statuses. */
   reportResource?(status: ResourceStatus): void;
   /** Run just before a step's own run: how a test makes something happen mid-step. */
   beforeRun?: Record<string, () => Promise<void>>;
@@ -60,9 +60,9 @@ export interface LabCli {
   close(): Promise<void>;
 }
 
-function selectedSteps(options: LabCliOptions): StepDefinition[] {
+function selectedSteps(options: LabCliOptions, reportResource: (status: ResourceStatus) => void): StepDefinition[] {
   const keep = (id: string): boolean => (options.stepIds ? options.stepIds.includes(id) : id !== 'tools');
-  return labSteps({ env: options.env, readyTimeoutMs: options.readyTimeoutMs, reportResource: options.reportResource })
+  return labSteps({ env: options.env, readyTimeoutMs: options.readyTimeoutMs, reportResource })
     .filter((step) => keep(step.id))
     .map((step) => {
       const before = options.beforeRun?.[step.id];
@@ -73,9 +73,16 @@ function selectedSteps(options: LabCliOptions): StepDefinition[] {
 
 export function labCli(options: LabCliOptions): LabCli {
   const engines: Engine[] = [];
-  const steps = () => selectedSteps(options);
-  const make = (): Engine =>
-    createEngine({ dataDir: options.dataDir, env: options.env, steps: steps(), logWindowMs: options.logWindowMs ?? 1, ...(options.teardown ? { teardown: options.teardown } : {}) });
+  // Steps report to the engine running them, as `lab up` wires them; tests hear the engine.
+  const steps = () => selectedSteps(options, (status) => engines.at(-1)?.reportResource(status));
+  const make = (): Engine => {
+    const made = createEngine({ dataDir: options.dataDir, env: options.env, steps: steps(), logWindowMs: options.logWindowMs ?? 1, ...(options.teardown ? { teardown: options.teardown } : {}) });
+    // The live board as a person sees it: what the steps report and the session watch of every
+    // Flux object on the lab's clusters.
+    const report = options.reportResource;
+    if (report) made.onEvent((event) => event.type === 'resource' && report(event.resource));
+    return made;
+  };
   const engine = (): Engine => {
     const made = make();
     engines.push(made);
