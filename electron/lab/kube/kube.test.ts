@@ -7,7 +7,6 @@ import type { ResourceStatus } from '../../api/contract';
 import { startTestWorld, type TestWorld } from '../../../test/sim/world/test-world';
 import type { KubeApiServer, KubeObject } from '../../../test/sim/kube/types';
 import { hasContext } from './config';
-import { watchFluxObjects } from './flux-objects';
 import { ConditionTimeout, waitForCondition, waitForObject } from './wait';
 
 let t: TestWorld;
@@ -132,25 +131,6 @@ describe('waitForObject', () => {
     await expect(waitForObject({ kubeconfigContext: context, env, apiVersion: 'v1', kind: 'Secret', namespace: 'default', name: 'never', timeoutMs: 800, timeoutMessage: 'no Secret default/never: is its controller running?' })).rejects.toThrow(
       'no Secret default/never: is its controller running?',
     );
-  });
-});
-
-describe('watchFluxObjects', () => {
-  it('reports Kustomizations with Ready, message and dependsOn, then their changes', async () => {
-    const seen: ResourceStatus[] = [];
-    const watch = await watchFluxObjects({ context, env }, (s) => seen.push(s));
-    try {
-      await watch.listed;
-      await until(() => seen.some((s) => s.name === 'child' && s.ready === false));
-      const child = seen.find((s) => s.name === 'child')!;
-      expect(child).toMatchObject({ cluster: context, kind: 'Kustomization', namespace: 'default', dependsOn: ['default/parent'], message: "dependency 'default/parent' is not ready" });
-      setReady('parent', 'False', 'parent is failing now');
-      await until(() => seen.some((s) => s.name === 'parent' && s.message === 'parent is failing now'));
-      server.store.delete(KS, 'Kustomization', 'default', 'waited');
-      await until(() => seen.some((s) => s.name === 'waited' && s.deleted === true));
-    } finally {
-      watch.stop();
-    }
   });
 });
 
