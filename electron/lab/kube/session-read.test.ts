@@ -30,7 +30,12 @@ beforeAll(async () => {
     kube.store.createObject({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace }, data: {} });
   }
   // Accepts connections and never answers, as a paused VM's API server does.
-  silent = createServer((socket) => sockets.add(socket));
+  silent = createServer((socket) => {
+    sockets.add(socket);
+    // Reading is how this end learns that the other closed.
+    socket.resume();
+    socket.on('close', () => sockets.delete(socket));
+  });
   await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
   const silentPort = (silent.address() as { port: number }).port;
   dir = mkdtempSync(path.join(tmpdir(), 'session-read-'));
@@ -68,4 +73,22 @@ describe('readLiveResources', () => {
     expect(live.unreachable[0]!.message).not.toBe('');
     expect(live.unreachable[1]!.message).toBe('silent did not answer within 2 s');
   });
+
+  it('lets go of a cluster that never answers: no connection stays open to keep `lab status` from exiting', async () => {
+    const live = await readLiveResources(['silent'], { env, kinds: KINDS, timeoutMs: 500 });
+    expect(live.unreachable.map((u) => u.cluster)).toEqual(['silent']);
+    await until(() => sockets.size === 0);
+  });
 });
+
+function until(check: () => boolean, limitMs = 5_000): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const started = Date.now();
+    const tick = (): void => {
+      if (check()) resolve();
+      else if (Date.now() - started > limitMs) reject(new Error(`still ${sockets.size} open connection(s) to the silent cluster`));
+      else setTimeout(tick, 20);
+    };
+    tick();
+  });
+}

@@ -28,9 +28,29 @@ export interface ReadLiveOptions {
   timeoutMs?: number;
 }
 
-async function readContext(context: string, options: ReadLiveOptions): Promise<ResourceStatus[]> {
+/**
+ * An object API whose every request carries `signal`: a cluster that accepts the connection and
+ * never answers must not keep the socket, and with it the process, alive after the read gave up.
+ */
+function abortableObjectApi(kc: k8s.KubeConfig, signal: AbortSignal): k8s.KubernetesObjectApi {
+  const server = kc.getCurrentCluster()?.server;
+  if (!server) throw new Error(`context ${kc.getCurrentContext()} names no cluster server`);
+  const configuration = k8s.createConfiguration({
+    baseServer: new k8s.ServerConfiguration(server, {}),
+    authMethods: { default: kc },
+    promiseMiddleware: [
+      {
+        pre: async (request) => (request.setSignal(signal), request),
+        post: async (response) => response,
+      },
+    ],
+  });
+  return new k8s.KubernetesObjectApi(configuration);
+}
+
+async function readContext(context: string, options: ReadLiveOptions, signal: AbortSignal): Promise<ResourceStatus[]> {
   const target: KubeTarget = { context, ...(options.env ? { env: options.env } : {}) };
-  const api = k8s.KubernetesObjectApi.makeApiClient(await authorizedKubeConfig(target));
+  const api = abortableObjectApi(await authorizedKubeConfig(target), signal);
   const perKind = await Promise.all(
     (options.kinds ?? SESSION_KINDS).map(async (kind) => {
       try {
@@ -45,17 +65,29 @@ async function readContext(context: string, options: ReadLiveOptions): Promise<R
   return perKind.flat();
 }
 
-function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
+/** Reads one cluster, giving up (and aborting its requests) after `ms`. */
+async function readContextWithin(context: string, options: ReadLiveOptions, ms: number): Promise<ResourceStatus[]> {
+  const controller = new AbortController();
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} did not answer within ${Math.round(ms / 1000)} s`)), ms);
+    timer = setTimeout(() => {
+      reject(new Error(`${context} did not answer within ${Math.round(ms / 1000)} s`));
+      controller.abort();
+    }, ms);
   });
-  return Promise.race([work, late]).finally(() => clearTimeout(timer));
+  const work = readContext(context, options, controller.signal);
+  // The abort rejects the requests too; the race has already settled by then.
+  work.catch(() => undefined);
+  try {
+    return await Promise.race([work, late]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 export async function readLiveResources(contexts: readonly string[], options: ReadLiveOptions = {}): Promise<LiveResources> {
   const timeoutMs = options.timeoutMs ?? 10_000;
-  const outcomes = await Promise.allSettled(contexts.map((context) => withTimeout(readContext(context, options), timeoutMs, context)));
+  const outcomes = await Promise.allSettled(contexts.map((context) => readContextWithin(context, options, timeoutMs)));
   const resources: ResourceStatus[] = [];
   const unreachable: UnreachableCluster[] = [];
   outcomes.forEach((outcome, index) => {
