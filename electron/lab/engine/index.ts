@@ -32,7 +32,7 @@ import { createTeardownService, LEFTOVERS_STREAM, type TeardownService } from '.
 import type { TeardownDeps } from '../cleanup/teardown-deps';
 import { teardownSteps, type TeardownStep } from '../cleanup/teardown-steps';
 import { readLiveResources, type UnreachableCluster } from '../kube/session-read';
-import { followLabSession, hasContextSafely, sessionContexts, type SessionWatch } from '../kube/session-watch';
+import { followLabSession, sessionContexts, type SessionWatch } from '../kube/session-watch';
 import { SecretMasker } from '../run/mask';
 import { exportScript, openJournal } from '../run/journal';
 import { createRunner, describeCommand } from '../run/runner';
@@ -397,7 +397,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
     async refreshResources() {
       const snapshot = await engine.getSnapshot({});
       // A context the kubeconfig no longer has (its cluster was deleted) has nothing to list.
-      const contexts = sessionContexts(snapshot, env).filter((context) => hasContextSafely({ context, env }));
+      const contexts = sessionContexts(snapshot, env, { onlyInKubeconfig: true });
       const live = await readLiveResources(contexts, { env });
       for (const status of live.resources) reportResource(status);
       return { unreachable: live.unreachable };

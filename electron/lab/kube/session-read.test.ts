@@ -11,7 +11,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startKubeApiServer } from '../../../test/sim/kube/server';
 import { readLiveResources } from './session-read';
 import { toResourceStatus } from './status';
-import type { WatchedKind } from './session-watch';
+import { sessionContexts, type WatchedKind } from './session-watch';
+import type { Snapshot } from '../../api/contract';
 
 let kube: Awaited<ReturnType<typeof startKubeApiServer>>;
 let silent: Server;
@@ -78,6 +79,23 @@ describe('readLiveResources', () => {
     const live = await readLiveResources(['silent'], { env, kinds: KINDS, timeoutMs: 500 });
     expect(live.unreachable.map((u) => u.cluster)).toEqual(['silent']);
     await until(() => sockets.size === 0);
+  });
+});
+
+describe('sessionContexts', () => {
+  const snapshot = (k3dName: string): Pick<Snapshot, 'inputs' | 'steps'> =>
+    ({
+      inputs: { clusters: { k3dName } },
+      steps: {
+        'gke-credentials': { status: 'succeeded', outputs: { context: 'up' } },
+        'flux-bootstrap-dev': { status: 'succeeded', outputs: { context: 'gone' } },
+        apps: { status: 'failed', outputs: { context: 'silent' } },
+      },
+    }) as unknown as Pick<Snapshot, 'inputs' | 'steps'>;
+
+  it("keeps succeeded steps' contexts for the watch, and only the kubeconfig's for a one-off read", () => {
+    expect(sessionContexts(snapshot('lab'), env)).toEqual(['up', 'gone']);
+    expect(sessionContexts(snapshot('lab'), env, { onlyInKubeconfig: true })).toEqual(['up']);
   });
 });
 

@@ -319,14 +319,17 @@ export function followLabSession(lab: LabSession, options: FollowLabOptions = {}
 
 /**
  * The contexts the lab knows from its saved state: the local k3d cluster's when the kubeconfig
- * has it (an earlier session may have made it), and each succeeded step's `context` output.
+ * has it (an earlier session may have made it), and each succeeded step's `context` output. The
+ * session watch keeps a step's context the kubeconfig lacks (it waits for it to come back);
+ * `onlyInKubeconfig` drops it for a one-off read, which would only fail on it.
  */
-export function sessionContexts(snapshot: Pick<Snapshot, 'inputs' | 'steps'>, env?: NodeJS.ProcessEnv): string[] {
+export function sessionContexts(snapshot: Pick<Snapshot, 'inputs' | 'steps'>, env?: NodeJS.ProcessEnv, options: { onlyInKubeconfig?: boolean } = {}): string[] {
+  const known = (context: string): boolean => hasContextSafely({ context, ...(env ? { env } : {}) });
   const contexts = new Set<string>();
   const local = k3dContext(snapshot.inputs.clusters?.k3dName || 'crossplane');
-  if (hasContextSafely({ context: local, ...(env ? { env } : {}) })) contexts.add(local);
+  if (known(local)) contexts.add(local);
   for (const state of Object.values(snapshot.steps)) if (state.status === 'succeeded' && state.outputs?.context) contexts.add(state.outputs.context);
-  return [...contexts];
+  return options.onlyInKubeconfig ? [...contexts].filter((context) => context === local || known(context)) : [...contexts];
 }
 
 export function hasContextSafely(target: KubeTarget): boolean {
