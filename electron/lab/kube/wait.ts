@@ -11,7 +11,8 @@ import type { KubeTarget } from './config';
 import { conditionState, sameStatus, toResourceStatus, type KubeObjectLike } from './status';
 import { watchObjects } from './watch';
 
-export interface WaitForConditionOptions {
+/** The one object a wait is about, where it lives, and how long the wait may take. */
+interface ObjectWaitOptions {
   /** The kubeconfig context; KUBECONFIG is read from `env`. */
   kubeconfigContext: string;
   env?: NodeJS.ProcessEnv;
@@ -19,9 +20,12 @@ export interface WaitForConditionOptions {
   kind: string;
   namespace?: string;
   name: string;
-  condition?: string;
   timeoutMs: number;
   signal?: AbortSignal;
+}
+
+export interface WaitForConditionOptions extends ObjectWaitOptions {
+  condition?: string;
   onStatus?(status: ResourceStatus): void;
 }
 
@@ -134,15 +138,7 @@ function watchUntilSettled<T>(options: {
 /** The object as readinessHint names it. */
 const objectOf = (o: WaitForConditionOptions): { apiVersion: string; kind: string; namespace?: string; name: string } => ({ apiVersion: o.apiVersion, kind: o.kind, ...(o.namespace ? { namespace: o.namespace } : {}), name: o.name });
 
-export interface WaitForObjectOptions {
-  kubeconfigContext: string;
-  env?: NodeJS.ProcessEnv;
-  apiVersion: string;
-  kind: string;
-  namespace?: string;
-  name: string;
-  timeoutMs: number;
-  signal?: AbortSignal;
+export interface WaitForObjectOptions extends ObjectWaitOptions {
   /** The error's text when the object has not appeared in time. */
   timeoutMessage?: string;
 }
