@@ -70,6 +70,9 @@ const HANDLERS: KindHandler[] = [
   { ...HELM_RELEASE, controller: 'helm-controller', reconcile: reconcileHelmRelease },
 ];
 
+/** Sources whose new artifact their consumers react to at once. */
+const SOURCE_KINDS: ReadonlySet<string> = new Set([GIT_REPOSITORY.kind, HELM_REPOSITORY.kind]);
+
 /** Real-world seconds the `controller-crash` fault keeps the controllers down. */
 const CRASH_DOWNTIME = 30;
 const LOG_LIMIT = 2000;
@@ -203,23 +206,22 @@ export function startFluxControllers(options: FluxControllerOptions): FluxContro
   }
 
   /**
-   * Kustomizations fed by a GitRepository, HelmReleases whose chart comes from a HelmRepository,
-   * and objects that depend on one that just became Ready: as the real controllers watch their
-   * sources and dependencies, they go on at once rather than at their next requeue.
+   * Kustomizations fed by a GitRepository and HelmReleases whose chart comes from a HelmRepository
+   * go on at once when their source has a new artifact, as the real controllers watch their
+   * sources. An object held for a dependency does not: kustomize-controller and helm-controller
+   * do not watch their dependencies and look again at their `--requeue-dependency` period
+   * (realDurations.fluxRequeueDependency), unless someone asks (`flux reconcile`).
    */
-  function enqueueDependents(changed: KubeObject): void {
+  function enqueueConsumers(source: KubeObject): void {
     for (const handler of HANDLERS.filter((h) => h.kind === 'Kustomization' || h.kind === 'HelmRelease')) {
       for (const object of safeList(store, handler.apiVersion, handler.kind)) {
         const spec = (object.spec ?? {}) as {
           sourceRef?: { kind: string; name: string; namespace?: string };
           chart?: { spec?: { sourceRef?: { kind: string; name: string; namespace?: string } } };
-          dependsOn?: Array<{ name: string; namespace?: string }>;
         };
         const ns = object.metadata.namespace ?? 'default';
-        const source = handler.kind === 'Kustomization' ? spec.sourceRef : spec.chart?.spec?.sourceRef;
-        const fedBy = (changed.kind === 'GitRepository' || changed.kind === 'HelmRepository') && source?.kind === changed.kind && source.name === changed.metadata.name && (source.namespace ?? ns) === changed.metadata.namespace;
-        const dependsOn = changed.kind === handler.kind && (spec.dependsOn ?? []).some((d) => d.name === changed.metadata.name && (d.namespace ?? ns) === changed.metadata.namespace);
-        if (fedBy || dependsOn) enqueue(handler.kind, ns, object.metadata.name);
+        const ref = handler.kind === 'Kustomization' ? spec.sourceRef : spec.chart?.spec?.sourceRef;
+        if (ref?.kind === source.kind && ref.name === source.metadata.name && (ref.namespace ?? ns) === source.metadata.namespace) enqueue(handler.kind, ns, object.metadata.name);
       }
     }
   }
@@ -280,11 +282,11 @@ export function startFluxControllers(options: FluxControllerOptions): FluxContro
     }
     if (seen.get(key) !== trigger(object)) enqueue(object.kind, namespace, object.metadata.name);
     const ready = isReady(object);
-    // Sources by their artifact, Kustomizations by the revision they applied (the real predicates).
-    const status = (object.status ?? {}) as { artifact?: { revision?: string }; lastAppliedRevision?: string };
-    const revision = String(status.artifact?.revision ?? status.lastAppliedRevision ?? '');
+    // A source's consumers go on when it has a new artifact (the real SourceRevisionChangePredicate).
+    if (!SOURCE_KINDS.has(object.kind)) return;
+    const revision = String(((object.status ?? {}) as { artifact?: { revision?: string } }).artifact?.revision ?? '');
     const marker = `${ready}|${revision}`;
-    if (ready && lastReady.get(key) !== marker) enqueueDependents(object);
+    if (ready && lastReady.get(key) !== marker) enqueueConsumers(object);
     lastReady.set(key, marker);
   }
 

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { KubeObject } from '../kube/types.js';
+import { realDurations } from '../world/durations.js';
 import { installChart } from './charts.js';
 import { conditionsOf, FORCE_AT, formatGoDuration, HELM_RELEASE, HELM_REPOSITORY, isReady, mergeConditions, nowIso, parseGoDuration, patchStatus, REQUESTED_AT, RESET_AT, safeGet, type Condition } from './meta.js';
 import type { ControllerRuntime, ReconcileResult } from './runtime.js';
@@ -84,7 +85,7 @@ export async function reconcileHelmRelease(rt: ControllerRuntime, object: KubeOb
     const depNs = dep.namespace ?? namespace;
     if (!isReady(safeGet(rt.store, HELM_RELEASE.apiVersion, HELM_RELEASE.kind, depNs, dep.name))) {
       write([{ type: 'Ready', status: 'False', reason: 'DependencyNotReady', message: `dependency '${depNs}/${dep.name}' is not ready` }]);
-      return { requeueAfter: 30 };
+      return { requeueAfter: realDurations.fluxRequeueDependency };
     }
   }
   let chartSpec = spec.chart?.spec;

@@ -3,7 +3,8 @@ import { realDurations } from '../world/durations.js';
 import { entryOf, refOfEntry, type InventoryEntry } from './inventory.js';
 import { BuildError } from './kustomize-build.js';
 import { conditionsOf, formatGoDuration, GIT_REPOSITORY, isReady, KUSTOMIZATION, mergeConditions, parseGoDuration, patchStatus, REQUESTED_AT, safeGet, type Condition } from './meta.js';
-import { healthOfRef, refId, type ObjectRef } from './readiness.js';
+import { healthReader, UnsupportedExpression, type HealthCheckExpr } from './health-exprs.js';
+import { refId, type ObjectRef } from './readiness.js';
 import type { ControllerRuntime, ReconcileResult } from './runtime.js';
 
 /** kustomize-controller: build with real kustomize, server-side apply into the store, prune, wait. */
@@ -20,9 +21,10 @@ interface KustomizationSpec {
   sourceRef: { kind: string; name: string; namespace?: string };
   dependsOn?: Array<{ name: string; namespace?: string }>;
   healthChecks?: Array<{ apiVersion?: string; kind: string; name: string; namespace?: string }>;
+  healthCheckExprs?: HealthCheckExpr[];
 }
 
-const DEPENDENCY_REQUEUE = 30;
+const DEPENDENCY_REQUEUE = realDurations.fluxRequeueDependency;
 const CLUSTER_SCOPED = new Set(['Namespace', 'CustomResourceDefinition', 'ClusterRole', 'ClusterRoleBinding', 'PersistentVolume', 'StorageClass', 'PriorityClass', 'Node', 'ValidatingWebhookConfiguration', 'MutatingWebhookConfiguration', 'APIService', 'IngressClass']);
 
 function namespaced(rt: ControllerRuntime, object: KubeObject): boolean {
@@ -166,9 +168,16 @@ export async function reconcileKustomization(rt: ControllerRuntime, object: Kube
     ...(spec.healthChecks ?? []).map((h) => ({ apiVersion: h.apiVersion ?? 'v1', kind: h.kind, name: h.name, ...(h.namespace ? { namespace: h.namespace } : {}) })),
   ];
   if (checks.length > 0) {
+    let healthOfRef: ReturnType<typeof healthReader>;
+    try {
+      healthOfRef = healthReader(rt.store, spec.healthCheckExprs);
+    } catch (error) {
+      if (!(error instanceof UnsupportedExpression)) throw error;
+      return fail('HealthCheckFailed', error.message, retry, { ...inventory, lastAttemptedRevision: revision });
+    }
     write([{ type: 'Ready', status: 'Unknown', reason: 'Progressing', message: `Running health checks for revision ${revision} with a timeout of ${formatGoDuration(timeout)}` }], inventory);
     const deadline = Date.now() + timeout * rt.clock.scale * 1000;
-    let pending = checks.filter((ref) => healthOfRef(rt.store, ref) !== 'Current');
+    let pending = checks.filter((ref) => healthOfRef(ref) !== 'Current');
     while (pending.length > 0 && Date.now() < deadline) {
       await rt.clock.after(Math.min(realDurations.kustomizeHealthPoll, timeout));
       // Flux 2.8 and later stop waiting on a revision the source has moved past
@@ -179,10 +188,10 @@ export async function reconcileKustomization(rt: ControllerRuntime, object: Kube
         rt.enqueue(KUSTOMIZATION.kind, namespace, name);
         return { requeueAfter: retry };
       }
-      pending = pending.filter((ref) => healthOfRef(rt.store, ref) !== 'Current');
+      pending = pending.filter((ref) => healthOfRef(ref) !== 'Current');
     }
     if (pending.length > 0) {
-      const list = pending.map((ref) => `${refId(ref)} status: '${healthOfRef(rt.store, ref)}'`).join(', ');
+      const list = pending.map((ref) => `${refId(ref)} status: '${healthOfRef(ref)}'`).join(', ');
       const message = `health check failed after ${formatGoDuration(timeout)}: timeout waiting for: [${list}]`;
       rt.log('kustomize-controller', 'error', object, 'Reconciliation failed', message);
       write([{ type: 'Ready', status: 'False', reason: 'HealthCheckFailed', message }, { type: 'Healthy', status: 'False', reason: 'HealthCheckFailed', message }], { ...inventory, lastAttemptedRevision: revision });

@@ -13,6 +13,12 @@ export const realDurations = {
   helmReleaseReady: 30,
   /** kustomize-controller's period between looks at the objects of a Kustomization with `wait` or health checks. */
   kustomizeHealthPoll: 2,
+  /**
+   * kustomize-controller's and helm-controller's `--requeue-dependency` (default 30s): an object
+   * held for a dependency that is not Ready looks again only after this; neither controller watches
+   * its dependencies, so only this, or a `flux reconcile`, sets it going.
+   */
+  fluxRequeueDependency: 30,
   crossplaneProviderHealthy: 60,
   gkeClusterCreate: 8 * 60,
   gkeNodePoolCreate: 3 * 60,
