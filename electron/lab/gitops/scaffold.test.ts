@@ -2,7 +2,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { createRunner } from '../run/runner';
 import { runGuards, formatProblem } from './guards';
-import { scaffoldFiles, sealedSecretPaths, PROVIDER_HEALTHY_EXPR } from './scaffold';
+import { GCP_FAMILY_PROVIDER, scaffoldFiles, sealedSecretPaths, PROVIDER_HEALTHY_EXPR } from './scaffold';
+import { FAMILY_PROVIDER_NAME } from '../../../test/sim/crossplane/packages';
 import { kubectlPath, tempDir, testInputs, writeTree } from './test-helpers';
 
 const runner = createRunner({ loginShell: false });
@@ -71,6 +72,9 @@ describe('scaffoldFiles', () => {
     expect(chain.every((k) => k.apiVersion === 'kustomize.toolkit.fluxcd.io/v1' && k.spec.sourceRef.name === 'flux-system')).toBe(true);
     expect(byName['crossplane-provider'].dependsOn).toEqual([{ name: 'crossplane-core' }]);
     expect(byName['crossplane-provider'].healthCheckExprs).toEqual([{ apiVersion: 'pkg.crossplane.io/v1', kind: 'Provider', current: PROVIDER_HEALTHY_EXPR }]);
+    // ProviderConfig is the family provider's kind: it is checked too, under the name the world gives it.
+    expect(byName['crossplane-provider'].healthChecks).toEqual([{ apiVersion: 'pkg.crossplane.io/v1', kind: 'Provider', name: GCP_FAMILY_PROVIDER }]);
+    expect(GCP_FAMILY_PROVIDER).toBe(FAMILY_PROVIDER_NAME);
     expect(byName['crossplane-configuration'].dependsOn).toEqual([{ name: 'crossplane-provider' }, { name: 'security' }]);
     expect(byName['infrastructure-custom-resources'].dependsOn).toEqual([{ name: 'crossplane-configuration' }]);
     const security = docs(scaffoldFiles(testInputs()), 'clusters/k3d-crossplane/security.yaml')[0]!;

@@ -30,6 +30,12 @@ const GCP_LABEL = /^[a-z0-9]([-_a-z0-9]{0,61}[a-z0-9])?$/;
 
 export const PROVIDER_HEALTHY_EXPR = "status.conditions.exists(e, e.type == 'Healthy' && e.status == 'True')";
 
+/**
+ * The Provider Crossplane's package manager installs for the upjet GCP family members' dependency
+ * (named after its package). It, not the members, serves ProviderConfig.
+ */
+export const GCP_FAMILY_PROVIDER = 'upbound-provider-family-gcp';
+
 export function clusterDirs(inputs: LabInputs): { k3d: string; gke: string } {
   return { k3d: `k3d-${inputs.clusters.k3dName}`, gke: inputs.clusters.gkeName };
 }
@@ -157,6 +163,8 @@ function securityKustomization(cluster: string): object {
  * The ordering races of LAB.md section 5 closed: each step waits for the previous one's
  * objects to be healthy, the provider step waits until the Providers report Healthy (their CRDs
  * are served then), and the configuration also waits for the SealedSecret CRD (`security`).
+ * The family provider is checked by name: the configuration's ProviderConfig is its kind, and a
+ * member's Healthy says nothing of its dependency's CRDs.
  */
 function crossplaneChain(k3d: string): object[] {
   const base = `./infrastructure/${k3d}`;
@@ -166,6 +174,7 @@ function crossplaneChain(k3d: string): object[] {
       dependsOn: [{ name: 'crossplane-core' }],
       wait: true,
       timeout: '10m',
+      healthChecks: [{ apiVersion: 'pkg.crossplane.io/v1', kind: 'Provider', name: GCP_FAMILY_PROVIDER }],
       healthCheckExprs: [{ apiVersion: 'pkg.crossplane.io/v1', kind: 'Provider', current: PROVIDER_HEALTHY_EXPR }],
     }),
     fluxKustomization('crossplane-configuration', `${base}/crossplane/configuration`, {
