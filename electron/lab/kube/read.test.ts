@@ -3,12 +3,13 @@
  * (gke-gcloud-auth-plugin for the dev cluster) runs once for many step checks, and again once
  * the kubeconfig file changed.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startKubeApiServer } from '../../../test/sim/kube/server';
 import type { KubeApiServer } from '../../../test/sim/kube/types';
+import { pluginRuns as countedRuns, writePluginKubeconfig } from '../../../test/sim/kube/plugin-kubeconfig';
 import { hasContext } from './config';
 import { readObject } from './read';
 
@@ -20,24 +21,8 @@ let count: string;
 const NAMESPACE = { apiVersion: 'v1', kind: 'Namespace', name: 'default' };
 
 /** A kubeconfig whose user gets its token from a plugin that counts its runs; `lifetimeMs` is the token's. */
-function writeKubeconfig(options: { extraContext?: string; lifetimeMs?: number } = {}): void {
-  const plugin = [
-    `require('fs').appendFileSync(${JSON.stringify(count)}, 'run\\n');`,
-    `console.log(JSON.stringify({ kind: 'ExecCredential', apiVersion: 'client.authentication.k8s.io/v1beta1', status: { token: 'plugin-token', expirationTimestamp: new Date(Date.now() + ${options.lifetimeMs ?? 3600e3}).toISOString() } }));`,
-  ].join('');
-  const contexts = ['gke_p_z_dev', ...(options.extraContext ? [options.extraContext] : [])];
-  const config = {
-    apiVersion: 'v1',
-    kind: 'Config',
-    clusters: [{ name: 'gke', cluster: { server: kube.url, 'insecure-skip-tls-verify': true } }],
-    users: [{ name: 'gke', user: { exec: { apiVersion: 'client.authentication.k8s.io/v1beta1', command: process.execPath, args: ['-e', plugin], interactiveMode: 'Never' } } }],
-    contexts: contexts.map((name) => ({ name, context: { cluster: 'gke', user: 'gke' } })),
-    'current-context': 'gke_p_z_dev',
-  };
-  writeFileSync(kubeconfig, JSON.stringify(config));
-}
-
-const pluginRuns = (): number => readFileSync(count, 'utf8').split('\n').filter(Boolean).length;
+const writeKubeconfig = (options: { extraContext?: string; lifetimeMs?: number } = {}): void => writePluginKubeconfig({ file: kubeconfig, server: kube.url, countFile: count, ...options });
+const pluginRuns = (): number => countedRuns(count);
 const envOf = (): NodeJS.ProcessEnv => ({ PATH: process.env.PATH ?? '', HOME: dir, KUBECONFIG: kubeconfig });
 const target = () => ({ context: 'gke_p_z_dev', env: envOf() });
 

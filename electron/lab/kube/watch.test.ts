@@ -2,12 +2,13 @@
  * Watches share a loaded kubeconfig per context and environment, so a credential plugin runs
  * once for many watches, and again once the kubeconfig file changed.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startKubeApiServer } from '../../../test/sim/kube/server';
 import type { KubeApiServer } from '../../../test/sim/kube/types';
+import { pluginRuns as countedRuns, writePluginKubeconfig } from '../../../test/sim/kube/plugin-kubeconfig';
 import { watchObjects, type ObjectWatch } from './watch';
 
 let kube: KubeApiServer;
@@ -17,23 +18,8 @@ let count: string;
 const watches: ObjectWatch[] = [];
 
 /** A kubeconfig whose user gets its token from a plugin that counts its runs. */
-function writeKubeconfig(extraContext = ''): void {
-  const plugin = [
-    `require('fs').appendFileSync(${JSON.stringify(count)}, 'run\\n');`,
-    `console.log(JSON.stringify({ kind: 'ExecCredential', apiVersion: 'client.authentication.k8s.io/v1beta1', status: { token: 'plugin-token', expirationTimestamp: new Date(Date.now() + 3600e3).toISOString() } }));`,
-  ].join('');
-  const config = {
-    apiVersion: 'v1',
-    kind: 'Config',
-    clusters: [{ name: 'gke', cluster: { server: kube.url, 'insecure-skip-tls-verify': true } }],
-    users: [{ name: 'gke', user: { exec: { apiVersion: 'client.authentication.k8s.io/v1beta1', command: process.execPath, args: ['-e', plugin], interactiveMode: 'Never' } } }],
-    contexts: [{ name: 'gke_p_z_dev', context: { cluster: 'gke', user: 'gke' } }, ...(extraContext ? [{ name: extraContext, context: { cluster: 'gke', user: 'gke' } }] : [])],
-    'current-context': 'gke_p_z_dev',
-  };
-  writeFileSync(kubeconfig, JSON.stringify(config));
-}
-
-const pluginRuns = (): number => readFileSync(count, 'utf8').split('\n').filter(Boolean).length;
+const writeKubeconfig = (extraContext?: string): void => writePluginKubeconfig({ file: kubeconfig, server: kube.url, countFile: count, ...(extraContext ? { extraContext } : {}) });
+const pluginRuns = (): number => countedRuns(count);
 
 async function watchListed(env: NodeJS.ProcessEnv): Promise<void> {
   const watch = await watchObjects({ context: 'gke_p_z_dev', env, apiVersion: 'v1', kind: 'ConfigMap', namespace: 'default', onChange: () => undefined });
