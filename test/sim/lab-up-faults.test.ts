@@ -1,9 +1,9 @@
 /**
  * Issue 5, "Must show": `lab up` with each injected fault ends with a clear error naming the step
  * and what to do, and a rerun after clearing the fault finishes without repeating done steps.
- * The faults not already covered elsewhere (docker-down, the GitHub token, the service-account
- * key and GCP quota have their own tests beside the steps): k3d-create-fails, port-in-use,
- * slow-network, controller-crash and helmrelease-never-ready.
+ * The faults not already covered elsewhere (docker-down, the rejected GitHub token, the
+ * service-account key and GCP quota have their own tests beside the steps): k3d-create-fails,
+ * port-in-use, github-token-scopes, slow-network, controller-crash and helmrelease-never-ready.
  *
  * One world for the file; each scenario has its own data folder (a person's `lab up` history)
  * and runs only the steps up to the one the fault hits. The engine runs in-process, through
@@ -119,6 +119,23 @@ describe('lab up with an injected fault, then again once it is cleared', () => {
     expect(again.code, again.err).toBe(0);
     const rerun = (await journal(s)).slice(before);
     expect(lines(rerun, /k3d cluster create/)).toEqual(['k3d cluster create busy --wait']);
+  }, 60_000);
+
+  it('github-token-scopes: stops at github-access naming the missing scope and the token to create; the rerun passes once the token has it', async () => {
+    const s = scenario('github-token-scopes', ['github-access'], { k3dName: 'scopes', repository: 'devflux-scopes' });
+    await t.control('/faults', { enable: ['github-token-scopes'] });
+    const failed = await labUp(s);
+    shown.set('github-token-scopes', failed.err);
+    expect(failed.code, failed.err).toBe(1);
+    expect(failed.err).toContain('step "github-access" (GitHub access) failed: The token lacks the "repo" scope');
+    expect(failed.err).toContain('create a classic token with "repo", or a fine-grained one with Administration, Contents (read and write) and Metadata');
+
+    await t.control('/faults', { disable: ['github-token-scopes'] });
+    const again = await labUp(s);
+    expect(again.code, again.err).toBe(0);
+    // The step only asks GitHub (GETs through the REST client): it runs no command at all.
+    expect(await journal(s)).toEqual([]);
+    expect((await labOf(s).snapshot()).steps['github-access']?.status).toBe('succeeded');
   }, 60_000);
 
   const FLUX = ['docker', 'github-access', 'k3d-cluster', 'flux-preflight', 'flux-bootstrap'];
