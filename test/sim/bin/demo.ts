@@ -8,6 +8,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { parseArgs as parseArgv } from 'node:util';
 import { repoRoot } from '../world/repo-root.js';
 import { startWorld } from '../world/world.js';
 
@@ -21,23 +22,18 @@ interface Args {
 }
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { port: 0, faults: [] };
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    const [flag, inline] = arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
-    const next = (): string => {
-      const value = inline ?? argv[++i];
-      if (value === undefined) throw new Error(`${flag} needs a value`);
-      return value;
-    };
-    if (flag === '--state') args.state = resolve(next());
-    else if (flag === '--port') args.port = Number(next());
-    else if (flag === '--time-scale') args.timeScale = Number(next());
-    else if (flag === '--fault') args.faults.push(next());
-    else throw new Error(`unknown argument: ${arg}`);
-  }
-  if (!Number.isInteger(args.port) || args.port < 0 || args.port > 65535) throw new Error('--port wants a port number (0: any free port)');
-  return args;
+  const { values } = parseArgv({
+    args: argv,
+    options: { state: { type: 'string' }, port: { type: 'string', default: '0' }, 'time-scale': { type: 'string' }, fault: { type: 'string', multiple: true, default: [] } },
+  });
+  const port = Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error('--port wants a port number (0: any free port)');
+  return {
+    port,
+    faults: values.fault ?? [],
+    ...(values.state !== undefined ? { state: resolve(values.state) } : {}),
+    ...(values['time-scale'] !== undefined ? { timeScale: Number(values['time-scale']) } : {}),
+  };
 }
 
 /** Resolves with the URL the web host prints, or rejects when it exits first. */

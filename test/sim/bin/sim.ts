@@ -5,6 +5,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { parseArgs as parseArgv } from 'node:util';
 import { faultRegistry } from '../world/faults.js';
 import { publicView } from '../world/public-view.js';
 import { loadWorldState } from '../world/state.js';
@@ -24,24 +25,21 @@ interface Args {
 }
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { report: false, faults: [] };
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    const [flag, inline] = arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
-    const next = (): string => {
-      const value = inline ?? argv[++i];
-      if (value === undefined) throw new Error(`${flag} needs a value`);
-      return value;
-    };
-    if (arg === 'report') args.report = true;
-    else if (flag === '--state') args.state = resolve(next());
-    else if (flag === '--time-scale') args.timeScale = Number(next());
-    else if (flag === '--fault') args.faults.push(next());
-    else if (arg === '--help' || arg === '-h') throw new Error('');
-    else throw new Error(`unknown argument: ${arg}`);
-  }
-  if (!args.state) throw new Error('--state DIR is required');
-  return args;
+  const { values, positionals } = parseArgv({
+    args: argv,
+    allowPositionals: true,
+    options: { state: { type: 'string' }, 'time-scale': { type: 'string' }, fault: { type: 'string', multiple: true, default: [] }, help: { type: 'boolean', short: 'h' } },
+  });
+  if (values.help) throw new Error('');
+  const unknown = positionals.filter((p) => p !== 'report');
+  if (unknown.length > 0) throw new Error(`unknown argument: ${unknown[0]}`);
+  if (!values.state) throw new Error('--state DIR is required');
+  return {
+    report: positionals.includes('report'),
+    state: resolve(values.state),
+    faults: values.fault ?? [],
+    ...(values['time-scale'] !== undefined ? { timeScale: Number(values['time-scale']) } : {}),
+  };
 }
 
 async function report(stateDir: string): Promise<number> {
