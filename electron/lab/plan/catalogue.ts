@@ -258,6 +258,10 @@ export const steps: StepInfo[] = [
         argv: ['flux', 'reconcile', 'kustomization', 'flux-system', '--with-source', `--context=k3d-${k3d(i)}`],
         note: 'then the app watches crossplane-core, crossplane-provider and crossplane-configuration until each is Ready',
       },
+      {
+        argv: ['flux', 'reconcile', 'kustomization', 'crossplane-provider', '--with-source', `--context=k3d-${k3d(i)}`],
+        note: 'for each link Flux holds for a dependency (crossplane-provider, then crossplane-configuration), as soon as its dependencies are Ready: Flux itself looks again only every 30 s (--requeue-dependency); if this fails, Flux still retries by itself and the app waits',
+      },
       { argv: ['flux', 'get', 'kustomizations', `--context=k3d-${k3d(i)}`] },
     ],
   },
@@ -343,6 +347,10 @@ export const steps: StepInfo[] = [
       {
         argv: ['flux', 'reconcile', 'kustomization', 'flux-system', '--with-source', `--context=gke_${project(i)}_${zone(i)}_${gke(i)}`],
         note: 'then the app watches security, observability and apps until each is Ready, and the Service until it has an address',
+      },
+      {
+        argv: ['flux', 'reconcile', 'kustomization', 'observability', '--with-source', `--context=gke_${project(i)}_${zone(i)}_${gke(i)}`],
+        note: 'if Flux holds observability for security: as soon as security is Ready, since Flux itself looks again only every 30 s (--requeue-dependency); if this fails, Flux still retries by itself and the app waits',
       },
       {
         argv: ['kubectl', 'get', 'svc', '-n', 'demo', 'frontend-external', '-o', "jsonpath={.status.loadBalancer.ingress[0].ip}", `--context=gke_${project(i)}_${zone(i)}_${gke(i)}`],

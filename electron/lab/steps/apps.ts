@@ -10,7 +10,7 @@ import type { KubeTarget } from '../kube/config';
 import type { KubeObjectLike } from '../kube/status';
 import { watchObjects } from '../kube/watch';
 import type { StepContext } from '../plan/step';
-import { gkeContext, kustomizationsReady, targetOf, waitKustomizations } from './crossplane';
+import { gkeContext, kustomizationsReady, targetOf, waitChain } from './crossplane';
 import { fromCatalogue, runnerOf, type StepBehaviour } from './deps';
 import { reconcileUnlessCurrent } from './push';
 import { forceStalledReleases } from './stalled-releases';
@@ -92,7 +92,7 @@ export const appsStep: StepBehaviour = (info, deps) => ({
     ctx.info(`Asking Flux on ${context} to fetch the repository now; it installs Sealed Secrets, then Prometheus and Grafana, then the shop.`);
     await reconcileUnlessCurrent(ctx, deps.env, context);
     await forceStalledReleases(ctx, deps.env, context);
-    await waitKustomizations(ctx, deps, context, DEV_CHAIN, timeoutMs);
+    await waitChain(ctx, deps, context, DEV_CHAIN, timeoutMs);
     ctx.info('Waiting for Google to give the shop\'s frontend-external Service a public address.');
     await waitForAddress(ctx, target, timeoutMs);
     recordLoadBalancer(ctx, await readObject(target, FRONTEND));

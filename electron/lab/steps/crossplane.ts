@@ -3,7 +3,8 @@
  * Kustomizations crossplane-core -> crossplane-provider -> crossplane-configuration, each
  * waiting for the previous one (dependsOn). Done when all three are Ready, asked of the API
  * server. Running it asks Flux to fetch the repository now (unless it already applied the newest
- * commit), then watches the chain; every Flux object's status goes to the live board, so the dependsOn graph shows which link waits and why
+ * commit), then watches the chain, asking Flux to apply a link it holds for a dependency as soon
+ * as that dependency is Ready; every Flux object's status goes to the live board, so the dependsOn graph shows which link waits and why
  * (`dependency ... is not ready`, `cannot get credentials`, ...).
  *
  * Also the helpers the other cloud steps share: kube targets, the dev cluster's context, and
@@ -94,6 +95,44 @@ export async function askFluxToApply(ctx: StepContext, deps: StepDeps, context: 
 }
 
 /**
+ * Waits for each Kustomization of a dependsOn chain, in order. A link Flux holds for a dependency
+ * is asked to apply as soon as its dependencies are Ready: kustomize-controller does not watch
+ * dependencies and looks again by itself only every `--requeue-dependency` (30 s), which a chain
+ * would pay at each link.
+ */
+export async function waitChain(ctx: StepContext, deps: StepDeps, context: string, names: readonly string[], timeoutMs = deps.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS): Promise<void> {
+  const target = targetOf(context, deps);
+  for (const name of names) {
+    const object = await readObject(target, kustomizationRef(name));
+    if (object) await waitKustomizationIds(ctx, deps, context, dependsOn(object), timeoutMs);
+    const now = object ? await readObject(target, kustomizationRef(name)) : undefined;
+    if (now && heldByDependency(now)) await nudge(ctx, context, name);
+    await waitKustomizations(ctx, deps, context, [name], timeoutMs);
+  }
+}
+
+/**
+ * `flux reconcile kustomization NAME`. Its failure is not the step's: Flux looks again by itself,
+ * and the step's bounded wait on the object's Ready judges (with the object's own message).
+ * Only a cancelled run stops here.
+ */
+async function nudge(ctx: StepContext, context: string, name: string): Promise<void> {
+  ctx.info(`${name}'s dependencies are Ready; asking Flux to apply it now rather than at its next look (every 30 s).`);
+  try {
+    await reconcileKustomization(runnerOf(ctx), name, context);
+  } catch (error) {
+    if (ctx.signal.aborted || (error instanceof CommandError && error.cancelled)) throw error;
+    ctx.info(`Asking Flux to apply ${name} now failed (${failureLine(error)}); Flux retries by itself, and this step waits for ${name} to be Ready.`);
+  }
+}
+
+/** The last thing a failed command said: the flux CLI ends with its `✗ reason` line. */
+function failureLine(error: unknown): string {
+  const said = error instanceof CommandError ? error.stderr.split('\n').map((l) => l.trim()).filter(Boolean).pop() : undefined;
+  return (said ?? (error as Error).message ?? String(error)).replace(/^✗\s*/, '');
+}
+
+/**
  * Waits for each Kustomization in order (the dependsOn chain), saying in the step's log each
  * time one changes; a timeout fails with that object's own last message.
  */
@@ -137,7 +176,7 @@ export const crossplaneStep: StepBehaviour = (info, deps) => ({
     await reconcileUnlessCurrent(ctx, deps.env, context);
     await forceStalledReleases(ctx, deps.env, context);
     ctx.info('Flux now installs Crossplane, then the GCP providers, then their configuration, each after the previous one is ready.');
-    await waitKustomizations(ctx, deps, context, CROSSPLANE_CHAIN);
+    await waitChain(ctx, deps, context, CROSSPLANE_CHAIN);
     await run({ argv: ['flux', 'get', 'kustomizations', `--context=${context}`] });
     return { context };
   },

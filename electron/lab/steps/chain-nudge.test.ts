@@ -1,0 +1,171 @@
+/**
+ * The Crossplane chain's links Flux holds for a dependency: the step asks Flux to apply each one
+ * (`flux reconcile kustomization NAME`) as soon as its dependencies are Ready, since Flux itself
+ * looks again only every 30 s. A failed ask is not a failed step: Flux retries by itself and the
+ * step's bounded wait judges; only a cancelled run stops. Against a simulated k3d cluster's API
+ * server, with statuses written as kustomize-controller writes them and a runner that answers as
+ * the flux CLI does.
+ */
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { LabInputs } from '../../api/inputs';
+import { startTestWorld, type TestWorld } from '../../../test/sim/world/test-world';
+import type { KubeApiServer, KubeObject } from '../../../test/sim/kube/types';
+import { labSteps } from '../plan/lab-steps';
+import type { StepContext, StepDefinition } from '../plan/step';
+import { CommandError } from '../run/runner';
+import type { CommandResult, CommandSpec } from '../run/types';
+
+const KS = 'kustomize.toolkit.fluxcd.io/v1';
+const context = 'k3d-lab';
+const REV = 'main@sha1:cccccccccccccccccccccccccccccccccccccccc';
+const inputs = { clusters: { k3dName: 'lab', gkeName: 'dev-cluster' }, gcp: { project: 'lab-project', zone: 'europe-west9-a' } } as unknown as LabInputs;
+const CHAIN: Array<[string, string[]]> = [
+  ['security', []],
+  ['crossplane-core', []],
+  ['crossplane-provider', ['crossplane-core']],
+  ['crossplane-configuration', ['crossplane-provider', 'security']],
+];
+
+let t: TestWorld;
+let server: KubeApiServer;
+let steps: StepDefinition[];
+
+function kustomization(name: string, dependsOn: string[]): KubeObject {
+  return {
+    apiVersion: KS,
+    kind: 'Kustomization',
+    metadata: { name, namespace: 'flux-system' },
+    spec: { interval: '10m', prune: true, path: `./${name}`, sourceRef: { kind: 'GitRepository', name: 'flux-system' }, ...(dependsOn.length ? { dependsOn: dependsOn.map((n) => ({ name: n })) } : {}) },
+  };
+}
+
+function setReady(name: string, status: 'True' | 'False' | 'Unknown', reason: string, message: string): void {
+  const current = server.store.get(KS, 'Kustomization', 'flux-system', name)!;
+  server.store.updateStatus({
+    ...current,
+    status: {
+      observedGeneration: current.metadata.generation ?? 1,
+      ...(status === 'True' ? { lastAppliedRevision: REV } : {}),
+      conditions: [{ type: 'Ready', status, reason, message, lastTransitionTime: new Date().toISOString() }],
+    },
+  });
+}
+
+const held = (name: string, dependency: string): void => setReady(name, 'False', 'DependencyNotReady', `dependency 'flux-system/${dependency}' is not ready`);
+const applied = (name: string): void => setReady(name, 'True', 'ReconciliationSucceeded', `Applied revision: ${REV}`);
+const later = (ms: number, action: () => void): Promise<void> => new Promise<void>((resolve) => setTimeout(resolve, ms)).then(action);
+
+function ok(): CommandResult {
+  return { exitCode: 0, stdout: '', stderr: '', executable: '/usr/bin/true', durationMs: 1 };
+}
+
+function fluxFailure(spec: CommandSpec, stderr: string, cancelled = false): CommandError {
+  return new CommandError({ command: spec.argv.join(' '), exitCode: cancelled ? null : 1, signal: null, stdout: '', stderr, timedOut: false, cancelled, durationMs: 5 });
+}
+
+function stepContext(answer: (spec: CommandSpec) => Promise<CommandResult>): { ctx: StepContext; lines: string[]; ran: string[] } {
+  const lines: string[] = [];
+  const ran: string[] = [];
+  const ctx: StepContext = {
+    inputs,
+    secret: () => undefined,
+    run: (spec) => {
+      ran.push(spec.argv.join(' '));
+      return answer(spec);
+    },
+    info: (message) => void lines.push(message),
+    outputsOf: () => undefined,
+    signal: new AbortController().signal,
+    dataDir: t.workDir,
+  };
+  return { ctx, lines, ran };
+}
+
+const crossplane = (): StepDefinition => steps.find((s) => s.id === 'crossplane')!;
+const nudge = (name: string): string => `flux reconcile kustomization ${name} --with-source --context=${context}`;
+const isNudge = (spec: CommandSpec, name: string): boolean => spec.argv.join(' ') === nudge(name);
+
+beforeAll(async () => {
+  t = await startTestWorld({ timeScale: 0.01 });
+  const created = await t.exec('k3d', ['cluster', 'create', 'lab']);
+  expect(created.code, created.stderr).toBe(0);
+  server = t.world.kube.get(context)!;
+  const installed = await t.exec('kubectl', ['create', '-f', '/work/shared/crds/flux/kustomize.toolkit.fluxcd.io_kustomizations.yaml']);
+  expect(installed.code, installed.stderr).toBe(0);
+  server.store.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'flux-system' } });
+  for (const [name, deps] of CHAIN) server.store.create(kustomization(name, deps));
+  steps = labSteps({ env: { ...t.world.env(), HOME: t.workDir }, readyTimeoutMs: 15_000 });
+}, 60_000);
+
+afterAll(async () => {
+  await t?.dispose();
+});
+
+beforeEach(() => {
+  // Flux has just applied the chain: Crossplane's chart installs, the later links are held.
+  applied('security');
+  setReady('crossplane-core', 'Unknown', 'Progressing', 'Running health checks for revision main@sha1:ccc with a timeout of 10m0s');
+  held('crossplane-provider', 'crossplane-core');
+  held('crossplane-configuration', 'crossplane-provider');
+});
+
+describe('crossplane step, with links Flux holds for a dependency', () => {
+  it('asks Flux to apply each held link once its dependencies are Ready', async () => {
+    let coreDone: Promise<void> | undefined;
+    const { ctx, lines, ran } = stepContext(async (spec) => {
+      if (isNudge(spec, 'flux-system')) coreDone = later(200, () => applied('crossplane-core'));
+      // The CLI returns once the object it asked for is Ready.
+      if (isNudge(spec, 'crossplane-provider')) applied('crossplane-provider');
+      if (isNudge(spec, 'crossplane-configuration')) applied('crossplane-configuration');
+      return ok();
+    });
+    await crossplane().run(ctx);
+    await coreDone;
+    expect(ran.filter((c) => c.startsWith('flux reconcile kustomization '))).toEqual([nudge('flux-system'), nudge('crossplane-provider'), nudge('crossplane-configuration')]);
+    expect(lines).toContain("crossplane-provider's dependencies are Ready; asking Flux to apply it now rather than at its next look (every 30 s).");
+    expect(lines).toContain(`crossplane-configuration is Ready: Applied revision: ${REV}`);
+  }, 30_000);
+
+  it('does not ask again for a link Flux already took up by itself', async () => {
+    const { ctx, ran } = stepContext(async (spec) => {
+      if (isNudge(spec, 'flux-system')) {
+        applied('crossplane-core');
+        applied('crossplane-provider');
+        applied('crossplane-configuration');
+      }
+      return ok();
+    });
+    await crossplane().run(ctx);
+    expect(ran.filter((c) => c.startsWith('flux reconcile kustomization '))).toEqual([nudge('flux-system')]);
+  }, 30_000);
+
+  it('goes on when the ask fails, says Flux retries by itself, and finishes once Flux applied the link', async () => {
+    let retried: Promise<void> | undefined;
+    const { ctx, lines, ran } = stepContext(async (spec) => {
+      if (isNudge(spec, 'flux-system')) applied('crossplane-core');
+      if (isNudge(spec, 'crossplane-provider')) applied('crossplane-provider');
+      if (isNudge(spec, 'crossplane-configuration')) {
+        setReady('crossplane-configuration', 'False', 'ReconciliationFailed', 'ProviderConfig/default dry-run failed: no matches for kind "ProviderConfig" in version "gcp.upbound.io/v1beta1"');
+        // kustomize-controller's own retry, a little later.
+        retried = later(300, () => applied('crossplane-configuration'));
+        throw fluxFailure(spec, '► annotating Kustomization crossplane-configuration in flux-system namespace\n✔ Kustomization annotated\n◎ waiting for Kustomization reconciliation\n✗ ProviderConfig/default dry-run failed: no matches for kind "ProviderConfig" in version "gcp.upbound.io/v1beta1"\n');
+      }
+      return ok();
+    });
+    const outputs = await crossplane().run(ctx);
+    await retried;
+    expect(outputs).toEqual({ context });
+    expect(ran).toContain(nudge('crossplane-configuration'));
+    expect(lines).toContain('Asking Flux to apply crossplane-configuration now failed (ProviderConfig/default dry-run failed: no matches for kind "ProviderConfig" in version "gcp.upbound.io/v1beta1"); Flux retries by itself, and this step waits for crossplane-configuration to be Ready.');
+    expect(lines).toContain(`crossplane-configuration is Ready: Applied revision: ${REV}`);
+  }, 30_000);
+
+  it('stops when the ask is cancelled', async () => {
+    const { ctx } = stepContext(async (spec) => {
+      if (isNudge(spec, 'flux-system')) applied('crossplane-core');
+      if (isNudge(spec, 'crossplane-provider')) throw fluxFailure(spec, '', true);
+      return ok();
+    });
+    await expect(crossplane().run(ctx)).rejects.toSatisfy((error: unknown) => error instanceof CommandError && error.cancelled);
+  }, 30_000);
+});
