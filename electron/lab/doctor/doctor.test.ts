@@ -26,19 +26,10 @@ function context(extra: Partial<DoctorContext> = {}): DoctorContext {
   return { run: (spec) => runner.run({ cwd: t.workDir, ...spec }), env, inputs: loadLabYaml(fixture).inputs, ...extra };
 }
 
-async function withFault<T>(fault: string, body: () => Promise<T>): Promise<T> {
-  await t.control('/faults', { enable: [fault] });
-  try {
-    return await body();
-  } finally {
-    await t.control('/faults', { disable: [fault] });
-  }
-}
-
 describe('docker check', () => {
   it('passes while the daemon runs; docker-down fails it with "start Docker"', async () => {
     expect(await dockerRunning.check(context())).toMatchObject({ passed: true });
-    const down = await withFault('docker-down', () => dockerRunning.check(context()));
+    const down = await t.withFault('docker-down', () => dockerRunning.check(context()));
     expect(down.passed).toBe(false);
     expect(down.description).toContain('Cannot connect to the Docker daemon');
     expect(down.fixes[0]).toMatch(/^Start Docker/);
@@ -114,14 +105,14 @@ describe('GitHub checks', () => {
   });
 
   it('a rejected token fails with the way to get a new one', async () => {
-    const result = await withFault('github-token-rejected', () => githubToken.check(context()));
+    const result = await t.withFault('github-token-rejected', () => githubToken.check(context()));
     expect(result.passed).toBe(false);
     expect(result.description).toMatch(/401 Bad credentials/);
     expect(result.fixes[0]).toMatch(/"repo" scope .*export GITHUB_TOKEN/);
   });
 
   it('a token lacking scopes fails with "tick repo"', async () => {
-    const result = await withFault('github-token-scopes', () => githubToken.check(context()));
+    const result = await t.withFault('github-token-scopes', () => githubToken.check(context()));
     expect(result).toMatchObject({ passed: false, description: expect.stringMatching(/lacks the "repo" scope \(it has: no scopes\)/) });
     expect(result.fixes[0]).toMatch(/tick "repo"/);
   });
@@ -161,7 +152,7 @@ describe('gcloud checks', () => {
 
   it('gke-gcloud-auth-plugin missing', async () => {
     expect(await gkeAuthPlugin.check(context())).toMatchObject({ passed: true });
-    const missing = await withFault('gke-auth-plugin-missing', () => gkeAuthPlugin.check(context()));
+    const missing = await t.withFault('gke-auth-plugin-missing', () => gkeAuthPlugin.check(context()));
     expect(missing).toMatchObject({ passed: false, fixes: ['gcloud components install gke-gcloud-auth-plugin', expect.any(String)] });
   });
 });

@@ -38,15 +38,6 @@ function runner(masker = new SecretMasker()) {
   return { run, lines, masker };
 }
 
-async function withFault<T>(fault: string, body: () => Promise<T>): Promise<T> {
-  await t.control('/faults', { enable: [fault] });
-  try {
-    return await body();
-  } finally {
-    await t.control('/faults', { disable: [fault] });
-  }
-}
-
 describe('gcloud adapter against the simulated gcloud', () => {
   it('reads the active account and the configured project', async () => {
     const { run } = runner();
@@ -94,7 +85,7 @@ describe('gcloud adapter against the simulated gcloud', () => {
   it('explains the org policy forbidding keys (sa-key-forbidden) and leaves no file behind', async () => {
     const { run, masker } = runner();
     const before = readdirSync(t.workDir).filter((name) => name.startsWith('lab-sa-key-'));
-    const error = await withFault('sa-key-forbidden', () =>
+    const error = await t.withFault('sa-key-forbidden', () =>
       createKey(run, { account: `crossplane@${PROJECT}.iam.gserviceaccount.com`, project: PROJECT, masker, parentDir: t.workDir }).catch((e: unknown) => e),
     );
     expect(error).toBeInstanceOf(KeyCreationForbidden);
@@ -112,14 +103,14 @@ describe('gcloud adapter against the simulated gcloud', () => {
     expect(clusters).toEqual([expect.objectContaining({ name: 'dev-cluster', location: 'europe-west9-a' })]);
     const creds = await getCredentials(run, { cluster: 'dev-cluster', zone: 'europe-west9-a', project: PROJECT });
     expect(creds).toEqual({ context: `gke_${PROJECT}_europe-west9-a_dev-cluster`, authPluginMissing: false });
-    const missing = await withFault('gke-auth-plugin-missing', () => getCredentials(run, { cluster: 'dev-cluster', zone: 'europe-west9-a', project: PROJECT }));
+    const missing = await t.withFault('gke-auth-plugin-missing', () => getCredentials(run, { cluster: 'dev-cluster', zone: 'europe-west9-a', project: PROJECT }));
     expect(missing.authPluginMissing).toBe(true);
   });
 
   it('finds gke-gcloud-auth-plugin through the runner, and notices when it cannot run', async () => {
     const { run } = runner();
     expect((await authPluginPresent(run)).present).toBe(true);
-    expect(await withFault('gke-auth-plugin-missing', () => authPluginPresent(run))).toMatchObject({ present: false });
+    expect(await t.withFault('gke-auth-plugin-missing', () => authPluginPresent(run))).toMatchObject({ present: false });
   });
 });
 

@@ -14,15 +14,6 @@ afterAll(async () => {
 
 const client = (token = env.GITHUB_TOKEN!) => new GitHubClient({ token, apiUrl: githubApiUrl(env) });
 
-async function withFault<T>(fault: string, body: () => Promise<T>): Promise<T> {
-  await t.control('/faults', { enable: [fault] });
-  try {
-    return await body();
-  } finally {
-    await t.control('/faults', { disable: [fault] });
-  }
-}
-
 describe('GitHub adapter against the simulated GitHub', () => {
   it('takes the API URL from GITHUB_API_URL, else api.github.com', () => {
     expect(githubApiUrl(env)).toBe(env.GITHUB_API_URL);
@@ -37,7 +28,7 @@ describe('GitHub adapter against the simulated GitHub', () => {
   });
 
   it('a rejected token is a bad-credentials error telling to set GITHUB_TOKEN', async () => {
-    const error = await withFault('github-token-rejected', () => client().tokenInfo().catch((e: unknown) => e));
+    const error = await t.withFault('github-token-rejected', () => client().tokenInfo().catch((e: unknown) => e));
     expect(error).toBeInstanceOf(GitHubError);
     expect(error).toMatchObject({ kind: 'bad-credentials', status: 401 });
     expect((error as Error).message).toContain('GITHUB_TOKEN');
@@ -45,7 +36,7 @@ describe('GitHub adapter against the simulated GitHub', () => {
   });
 
   it('a classic token without scopes misses "repo", and cannot create the repository', async () => {
-    await withFault('github-token-scopes', async () => {
+    await t.withFault('github-token-scopes', async () => {
       const info = await client().tokenInfo();
       expect(info).toEqual({ login: 'lab-student', kind: 'classic', scopes: [] });
       expect(missingScopes(info)).toEqual(['repo']);

@@ -19,6 +19,8 @@ export interface TestWorld {
   /** Runs one executable with the env parsed from env.sh (no shell in between). */
   exec(file: string, args: string[], extraEnv?: Record<string, string>): Promise<RunResult>;
   control<T = unknown>(path: string, body?: unknown): Promise<{ status: number; body: T }>;
+  /** Runs `body` with the fault on, and turns it off again however `body` ends. */
+  withFault<T>(fault: string, body: () => Promise<T>): Promise<T>;
   dispose(): Promise<void>;
 }
 
@@ -33,15 +35,24 @@ export async function startTestWorld(options: Partial<WorldOptions> = {}): Promi
   mkdirSync(workDir, { recursive: true });
   const world = await startWorld({ timeScale: 0.001, ...options, stateDir });
   const baseEnv = (): Record<string, string> => ({ ...world.env(), HOME: workDir, LANG: 'C' });
+  async function control<T>(path: string, body?: unknown): Promise<{ status: number; body: T }> {
+    const res = await fetch(`${world.url}${path}`, body === undefined ? {} : { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    return { status: res.status, body: (await res.json()) as T };
+  }
   const collect = (file: string, args: string[], env: Record<string, string>): Promise<RunResult> => runProcess(file, args, env, workDir);
   return {
     world,
     workDir,
     sh: (command, extraEnv = {}) => collect('bash', ['-c', `. ${JSON.stringify(world.envFile)} && ${command}`], { PATH: process.env.PATH ?? '', HOME: workDir, LANG: 'C', ...extraEnv }),
     exec: (file, args, extraEnv = {}) => collect(file, args, { ...baseEnv(), ...extraEnv }),
-    async control<T>(path: string, body?: unknown) {
-      const res = await fetch(`${world.url}${path}`, body === undefined ? {} : { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-      return { status: res.status, body: (await res.json()) as T };
+    control,
+    async withFault(fault, body) {
+      await control('/faults', { enable: [fault] });
+      try {
+        return await body();
+      } finally {
+        await control('/faults', { disable: [fault] });
+      }
     },
     async dispose() {
       await world.close();
