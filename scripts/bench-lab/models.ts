@@ -61,12 +61,20 @@ const SHARED: Model = {
   'reseal-grafana': one(...helmInstall, healthPoll),
 };
 
-/** The app's plan in the world: the app makes Flux look at each push and at each ready dependency. */
+/**
+ * The app's plan in the world: the app makes Flux look at each push, and at each link of a chain
+ * Flux holds for a dependency as soon as the dependency is Ready (Flux itself would look again
+ * only at its --requeue-dependency period, 30 s).
+ */
 export const APP_MODEL: Model = {
   ...SHARED,
   'sealed-secrets': one(...helmInstall),
-  // The scaffold's push already carries Crossplane's Kustomizations: Flux installs the chart and
-  // the providers while the secrets are sealed; crossplane-configuration then needs the sealed key.
+  // The scaffold's push already carries Crossplane's Kustomizations: Flux installs the chart while
+  // the secrets are sealed. crossplane-provider, held for crossplane-core, goes on when the
+  // crossplane step asks, as soon as core is Ready: with the app's own steps taking no time, the
+  // step runs by then (sealed-secrets' chart takes as long as Crossplane's). The app's real time in
+  // test-seal and seal-gcp-creds delays that ask, and shows as time beyond this pace.
+  // crossplane-configuration, asked for as soon as the Providers are Healthy, needs the sealed key.
   crossplane: { branches: [{ startsAfter: ['scaffold'], delays: [...helmInstall, healthPoll, named('crossplaneProviderHealthy'), healthPoll, healthPoll] }] },
   // kube-prometheus-stack once Grafana's Secret is sealed; the shop (apps, no dependency) from the
   // dev cluster's bootstrap on: its chart, then Google's load balancer for frontend-external.
@@ -81,7 +89,7 @@ export const APP_MODEL: Model = {
 /** Flux's defaults the tutorial waits for (flux bootstrap's gotk-sync.yaml; the controllers' flags). */
 const GIT_REPOSITORY_INTERVAL = 60;
 /** kustomize-controller `--requeue-dependency`: a Kustomization whose dependency is not ready looks again every 30 s. */
-const REQUEUE_DEPENDENCY = 30;
+const REQUEUE_DEPENDENCY = realDurations.fluxRequeueDependency;
 /** devflux clusters/k3d-crossplane/infrastructure.yaml: crossplane-configuration `interval: 2m0s`; a failed apply retries at the interval. */
 const CONFIGURATION_INTERVAL = 120;
 
