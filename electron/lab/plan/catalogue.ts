@@ -259,7 +259,7 @@ export const steps: StepInfo[] = [
         note: 'then the app watches crossplane-core, crossplane-provider and crossplane-configuration until each is Ready',
       },
       {
-        argv: ['flux', 'reconcile', 'kustomization', 'crossplane-provider', '--with-source', `--context=k3d-${k3d(i)}`],
+        argv: ['flux', 'reconcile', 'kustomization', 'crossplane-provider', `--context=k3d-${k3d(i)}`],
         note: 'for each link Flux holds for a dependency (crossplane-provider, then crossplane-configuration), as soon as its dependencies are Ready: Flux itself looks again only every 30 s (--requeue-dependency); if this fails, Flux still retries by itself and the app waits',
       },
       { argv: ['flux', 'get', 'kustomizations', `--context=k3d-${k3d(i)}`] },
@@ -349,7 +349,7 @@ export const steps: StepInfo[] = [
         note: 'then the app watches security, observability and apps until each is Ready, and the Service until it has an address',
       },
       {
-        argv: ['flux', 'reconcile', 'kustomization', 'observability', '--with-source', `--context=gke_${project(i)}_${zone(i)}_${gke(i)}`],
+        argv: ['flux', 'reconcile', 'kustomization', 'observability', `--context=gke_${project(i)}_${zone(i)}_${gke(i)}`],
         note: 'if Flux holds observability for security: as soon as security is Ready, since Flux itself looks again only every 30 s (--requeue-dependency); if this fails, Flux still retries by itself and the app waits',
       },
       {

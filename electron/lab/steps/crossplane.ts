@@ -119,7 +119,8 @@ export async function waitChain(ctx: StepContext, deps: StepDeps, context: strin
 async function nudge(ctx: StepContext, context: string, name: string): Promise<void> {
   ctx.info(`${name}'s dependencies are Ready; asking Flux to apply it now rather than at its next look (every 30 s).`);
   try {
-    await reconcileKustomization(runnerOf(ctx), name, context);
+    // The source already has the commit its dependencies applied: fetching it again would only add a wait.
+    await reconcileKustomization(runnerOf(ctx), name, context, { withSource: false });
   } catch (error) {
     if (ctx.signal.aborted || (error instanceof CommandError && error.cancelled)) throw error;
     ctx.info(`Asking Flux to apply ${name} now failed (${failureLine(error)}); Flux retries by itself, and this step waits for ${name} to be Ready.`);

@@ -22,8 +22,9 @@ export const fluxArgv = {
     'flux', 'bootstrap', 'github', `--context=${o.context}`, '--token-auth', `--owner=${o.owner}`,
     `--repository=${o.repository}`, `--branch=${o.branch ?? 'main'}`, ...(o.personal ? ['--personal'] : []), '--private', `--path=${o.path}`,
   ],
-  reconcileKustomization: (name: string, context: string, namespace?: string): string[] => [
-    'flux', 'reconcile', 'kustomization', name, '--with-source', ...(namespace ? ['-n', namespace] : []), `--context=${context}`,
+  /** With `--with-source` unless `withSource` is false: after a push, the source must fetch first. */
+  reconcileKustomization: (name: string, context: string, namespace?: string, withSource = true): string[] => [
+    'flux', 'reconcile', 'kustomization', name, ...(withSource ? ['--with-source'] : []), ...(namespace ? ['-n', namespace] : []), `--context=${context}`,
   ],
   get: (kind: string, context: string, options: { namespace?: string; allNamespaces?: boolean } = {}): string[] => [
     'flux', 'get', kind, ...(options.allNamespaces ? ['-A'] : options.namespace ? ['-n', options.namespace] : []), '--no-header', `--context=${context}`,
@@ -42,8 +43,8 @@ export async function bootstrapGithub(run: RunCommand, options: BootstrapGithubO
   await run({ argv: fluxArgv.bootstrapGithub(options), env: { GITHUB_TOKEN: token }, ...(timeoutMs ? { timeoutMs } : {}) });
 }
 
-export async function reconcileKustomization(run: RunCommand, name: string, context: string, namespace?: string): Promise<void> {
-  await run({ argv: fluxArgv.reconcileKustomization(name, context, namespace) });
+export async function reconcileKustomization(run: RunCommand, name: string, context: string, options: { namespace?: string; withSource?: boolean } = {}): Promise<void> {
+  await run({ argv: fluxArgv.reconcileKustomization(name, context, options.namespace, options.withSource) });
 }
 
 /** A `flux get ... --no-header` row: tab-separated, the message may contain spaces. */
