@@ -4,6 +4,7 @@ import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promise
 import { tmpdir } from 'node:os';
 import { join, relative, resolve, sep } from 'node:path';
 import { parseAllDocuments, stringify } from 'yaml';
+import { parseGoYamlDocuments } from '../kube/go-yaml.js';
 import type { KubeObject } from '../kube/types.js';
 
 /**
@@ -84,9 +85,8 @@ export async function buildKustomization(input: BuildInput): Promise<KubeObject[
       await writeFile(join(target, 'kustomization.yaml'), stringify({ apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources }));
     }
     const out = await kubectlRun(input.kubectl, ['kustomize', target]);
-    return parseAllDocuments(out)
-      .map((doc) => doc.toJS({ maxAliasCount: -1 }) as KubeObject | null)
-      .filter((o): o is KubeObject => !!o && typeof o === 'object' && typeof o.kind === 'string');
+    // Flux decodes the build's output with Kubernetes' YAML reader, not JavaScript's.
+    return (parseGoYamlDocuments(out) as Array<KubeObject | null>).filter((o): o is KubeObject => !!o && typeof o === 'object' && typeof o.kind === 'string');
   } finally {
     await rm(work, { recursive: true, force: true });
   }
