@@ -63,6 +63,8 @@ describe('schema guard', () => {
       'b.yaml': cluster('b', '    deletionProtection: "no"\n'),
       'c.yaml': cluster('c', '    deletionProtectio: false\n'),
       'd.yaml': cluster('d', '    deletionProtection: false\n    initialNodeCount: many\n'),
+      // Kubernetes reads YAML 1.1: a plain `no` is a boolean, and a label that overflows a float a string.
+      'e.yaml': cluster('e', '    deletionProtection: no\n    resourceLabels:\n      lab: 0123e4567890\n'),
     });
     expect(result.lines).toEqual([
       'b.yaml: Cluster/b: spec.forProvider.deletionProtection: must be boolean',
@@ -209,9 +211,15 @@ describe('secret guard', () => {
 
   it('lets a SealedSecret and an empty Secret through', async () => {
     const result = await guard({
-      'sealed.yaml': 'apiVersion: bitnami.com/v1alpha1\nkind: SealedSecret\nmetadata:\n  name: s\n  namespace: n\nspec:\n  encryptedData:\n    creds: AgBy3i4OJSWK\n',
+      'sealed.yaml': 'apiVersion: bitnami.com/v1alpha1\nkind: SealedSecret\nmetadata:\n  name: s\n  namespace: demo\nspec:\n  encryptedData:\n    creds: AgBy3i4OJSWK\n',
       'empty.yaml': 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: e\n',
     });
     expect(result.lines).toEqual([]);
+  });
+
+  it('reads YAML as kubectl does: a plain `n` is a boolean, not a namespace', async () => {
+    // kubectl create --dry-run=client --validate=false -f: "cannot unmarshal bool into Go struct field ObjectMeta.metadata.namespace of type string"
+    const result = await guard({ 'sealed.yaml': 'apiVersion: bitnami.com/v1alpha1\nkind: SealedSecret\nmetadata:\n  name: s\n  namespace: n\nspec:\n  encryptedData:\n    creds: AgBy3i4OJSWK\n' });
+    expect(result.lines).toEqual(['sealed.yaml: SealedSecret/s: metadata.namespace: must be string']);
   });
 });

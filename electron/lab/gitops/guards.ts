@@ -11,6 +11,7 @@ import { promises as fs } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { parseAllDocuments } from 'yaml';
+import { parseKubeYaml } from './kube-yaml';
 import { CommandError, type Runner } from '../run/runner';
 import { loadCrdBundle } from './crd-bundle';
 import { kustomizeInputsFingerprint } from './kustomize-inputs';
@@ -133,7 +134,7 @@ async function readText(file: string): Promise<string | undefined> {
 
 function manifestProblems(file: string, text: string, validator: ManifestValidator): GuardProblem[] {
   const problems: GuardProblem[] = [];
-  for (const doc of parseAllDocuments(text)) {
+  for (const doc of parseKubeYaml(text)) {
     if (doc.errors.length > 0) {
       problems.push(...doc.errors.map((e) => ({ file, kind: 'yaml' as const, message: e.message.split('\n')[0]! })));
       continue;

@@ -3,7 +3,7 @@
  * data (or a kustomize secretGenerator), a service-account key JSON, a PEM private key, a GitHub token, or any value the app
  * knows to be secret. Messages name what was found, never the secret itself.
  */
-import { parseAllDocuments } from 'yaml';
+import { parseKubeYaml } from './kube-yaml';
 
 /** Anything with `mask(text)`, such as the runner's SecretMasker; it also knows base64 forms. */
 export interface SecretSource {
@@ -36,11 +36,11 @@ function plainSecrets(text: string): string[] {
   const found: string[] = [];
   let docs;
   try {
-    docs = parseAllDocuments(text);
+    docs = parseKubeYaml(text);
   } catch {
     return found;
   }
-  for (const doc of Array.isArray(docs) ? docs : [docs]) {
+  for (const doc of docs) {
     let value: unknown;
     try {
       value = doc.toJS();
