@@ -1,9 +1,11 @@
 /**
  * The cloud half of the lab through `lab up`, in-process, with the real engine against a simulated
  * world: every automated step from Docker to the shop's address. The first `lab up` meets the
- * `gcp-quota-exceeded` fault and must stop at gke-cluster with Google's quota message; after the
- * fault is cleared a second `lab up` (same data folder, as a person re-running it) finishes
- * without repeating what was done, and a third finds everything done by asking the world.
+ * `gcp-quota-exceeded` fault and must stop at gke-cluster with Google's quota message; the second,
+ * once the quota is there but gke-gcloud-auth-plugin is missing, at gke-credentials with the
+ * plugin's install command; with that cleared too, a third `lab up` (same data folder, as a
+ * person re-running it) finishes without repeating what was done, and a fourth finds everything
+ * done by asking the world.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -68,8 +70,20 @@ describe('lab up through the cloud steps', () => {
     firstCount = (await journal()).length;
   }, 300_000);
 
-  it('after the fault is cleared, a second lab up finishes without repeating done steps and prints the shop address', async () => {
-    await t.control('/faults', { disable: ['gcp-quota-exceeded'] });
+  it('without gke-gcloud-auth-plugin, the next lab up creates the cluster and stops at gke-credentials saying how to install it', async () => {
+    await t.control('/faults', { disable: ['gcp-quota-exceeded'], enable: ['gke-auth-plugin-missing'] });
+    const run = await lab.run(['up', '--config', config, '--yes']);
+    expect(run.code, run.err).toBe(1);
+    expect(run.err).toContain(`step "gke-credentials" (Connect to the dev cluster) failed: gcloud wrote the context gke_${project}_europe-west9-a_dev-cluster, but kubectl cannot use it without gke-gcloud-auth-plugin.`);
+    expect(run.err).toContain('gcloud components install gke-gcloud-auth-plugin');
+    const states = (await snapshot()).steps;
+    expect(states['gke-cluster']?.status).toBe('succeeded');
+    expect(states['gke-credentials']?.status).toBe('failed');
+    expect(states['flux-bootstrap-dev']?.status).not.toBe('succeeded');
+  }, 300_000);
+
+  it('after the faults are cleared, a further lab up finishes without repeating done steps and prints the shop address', async () => {
+    await t.control('/faults', { disable: ['gke-auth-plugin-missing'] });
     const run = await lab.run(['up', '--config', config, '--yes']);
     expect(run.code, `${run.err}\n${run.out.slice(-3000)}`).toBe(0);
     const shop = /The shop is at (http:\/\/[\d.]+)/.exec(run.out)?.[1];
@@ -82,6 +96,8 @@ describe('lab up through the cloud steps', () => {
     // Done steps were only checked: nothing created twice.
     expect(lines.filter((l) => /k3d cluster create|flux bootstrap github --context=k3d-lab|service-accounts create|git clone/.test(l))).toEqual([]);
     expect(again.filter((e) => e.stepId === 'crossplane')).toEqual([]);
+    // get-credentials had written the context: once the plugin is there, the check finds it works.
+    expect(lines.filter((l) => / get-credentials /.test(l))).toHaveLength(1);
     // The cloud steps ran the commands they show.
     const shown = (id: string) => lab.steps().find((s) => s.id === id)!.commands((labInputs()) as never);
     for (const id of ['gke-credentials', 'flux-bootstrap-dev']) {
@@ -117,7 +133,7 @@ describe('lab up through the cloud steps', () => {
     expect(Buffer.from(secret.stdout, 'base64').toString()).toBe(PASSWORD);
   });
 
-  it('a third lab up finds every step done by asking the world', async () => {
+  it('a fourth lab up finds every step done by asking the world', async () => {
     const before = (await journal()).length;
     const run = await lab.run(['up', '--config', config, '--yes']);
     expect(run.code, run.err).toBe(0);
