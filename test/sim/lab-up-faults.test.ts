@@ -2,8 +2,9 @@
  * Issue 5, "Must show": `lab up` with each injected fault ends with a clear error naming the step
  * and what to do, and a rerun after clearing the fault finishes without repeating done steps.
  * The faults not already covered elsewhere (docker-down, the rejected GitHub token, the
- * service-account key and GCP quota have their own tests beside the steps): k3d-create-fails,
- * port-in-use, github-token-scopes, slow-network, controller-crash and helmrelease-never-ready.
+ * service-account key, GCP quota and the missing gke-gcloud-auth-plugin have their own tests
+ * beside the steps): k3d-create-fails, port-in-use, github-token-scopes, slow-network,
+ * controller-crash and helmrelease-never-ready.
  *
  * One world for the file; each scenario has its own data folder (a person's `lab up` history)
  * and runs only the steps up to the one the fault hits. The engine runs in-process, through
