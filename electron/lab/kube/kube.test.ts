@@ -92,6 +92,18 @@ describe('waitForCondition', () => {
     expect((error as Error).message).toBe("Kustomization default/child was not Ready after 2.5 s: dependency 'default/parent' is not ready");
   });
 
+  it('with `until`, waits past Ready for what it asks, and says what the object shows instead on timeout', async () => {
+    server.store.create(kustomization('behind', { suspend: true }));
+    setReady('behind', 'True', 'Applied revision: main@sha1:old');
+    const message = (o: { status?: unknown }): string => String((o.status as { conditions?: Array<{ message?: string }> }).conditions?.[0]?.message ?? '');
+    const until = { test: (o: { status?: unknown }) => message(o).endsWith(':new'), shortOf: (o: { status?: unknown }) => `it shows "${message(o)}"` };
+    const error = await waitForCondition({ kubeconfigContext: context, env, apiVersion: KS, kind: 'Kustomization', namespace: 'default', name: 'behind', timeoutMs: 800, until }).catch((e: unknown) => e);
+    expect((error as Error).message).toBe('Kustomization default/behind was Ready after 0.8 s, but it shows "Applied revision: main@sha1:old"');
+    const waiting = waitForCondition({ kubeconfigContext: context, env, apiVersion: KS, kind: 'Kustomization', namespace: 'default', name: 'behind', timeoutMs: 20_000, until });
+    setReady('behind', 'True', 'Applied revision: main@sha1:new');
+    expect(await waiting).toMatchObject({ ready: true, message: 'Applied revision: main@sha1:new' });
+  });
+
   it('says the object does not exist when it never appeared', async () => {
     const error = await waitForCondition({ kubeconfigContext: context, env, apiVersion: KS, kind: 'Kustomization', namespace: 'default', name: 'ghost', timeoutMs: 800 }).catch((e: unknown) => e);
     expect((error as Error).message).toBe('Kustomization default/ghost was not Ready after 0.8 s: it does not exist');

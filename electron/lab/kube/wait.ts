@@ -27,6 +27,11 @@ interface ObjectWaitOptions {
 export interface WaitForConditionOptions extends ObjectWaitOptions {
   condition?: string;
   onStatus?(status: ResourceStatus): void;
+  /**
+   * What the object must also show once the condition is True before the wait ends (a newer
+   * revision applied, say), and how to say what it shows instead.
+   */
+  until?: { test(object: KubeObjectLike): boolean; shortOf(object: KubeObjectLike): string };
 }
 
 export class ConditionTimeout extends Error {
@@ -49,13 +54,19 @@ export async function waitForCondition(options: WaitForConditionOptions): Promis
   const target: KubeTarget = { context: options.kubeconfigContext, ...(options.env ? { env: options.env } : {}) };
   const label = `${options.kind} ${options.namespace ? `${options.namespace}/` : ''}${options.name}`;
   let last: ResourceStatus | undefined;
+  let lastObject: KubeObjectLike | undefined;
   let lastError: unknown;
+  const { until } = options;
 
   return watchUntilSettled<ResourceStatus>({
     signal,
     timeoutMs: options.timeoutMs,
     onTimeout: () => {
       const seconds = Math.round(options.timeoutMs / 100) / 10;
+      if (last?.ready === true && until && lastObject) {
+        const short = until.shortOf(lastObject);
+        return new ConditionTimeout(`${label} was ${condition} after ${seconds} s, but ${short}`, last, readinessHint({ ...objectOf(options), message: short }));
+      }
       const why = last?.deleted
         ? 'it was deleted'
         : last
@@ -78,7 +89,8 @@ export async function waitForCondition(options: WaitForConditionOptions): Promis
           const status = toResourceStatus(options.kubeconfigContext, object, condition, deleted);
           if (!sameStatus(last, status)) options.onStatus?.(status);
           last = status;
-          if (status.ready === true) return resolve(status);
+          lastObject = object;
+          if (status.ready === true && (!until || until.test(object))) return resolve(status);
           const stalled = deleted ? { ready: null, message: '' } : conditionState(object, 'Stalled');
           if (stalled.ready === true) {
             const why = status.message && stalled.message !== status.message ? `${status.message}${stalled.message ? ` (${stalled.message})` : ''}` : stalled.message;

@@ -260,7 +260,7 @@ export const steps: StepInfo[] = [
       },
       {
         argv: ['flux', 'reconcile', 'kustomization', 'crossplane-provider', `--context=k3d-${k3d(i)}`],
-        note: 'for each link Flux holds for a dependency (crossplane-provider, then crossplane-configuration), as soon as its dependencies are Ready: Flux itself looks again only every 30 s (--requeue-dependency); if this fails, Flux still retries by itself and the app waits',
+        note: 'for each link Flux holds for a dependency (crossplane-provider, then crossplane-configuration), as soon as its dependencies are Ready on the newest commit: Flux itself looks again only every 30 s (--requeue-dependency); if this fails, Flux still retries by itself and the app waits',
       },
       { argv: ['flux', 'get', 'kustomizations', `--context=k3d-${k3d(i)}`] },
     ],
@@ -350,7 +350,7 @@ export const steps: StepInfo[] = [
       },
       {
         argv: ['flux', 'reconcile', 'kustomization', 'observability', `--context=gke_${project(i)}_${zone(i)}_${gke(i)}`],
-        note: 'if Flux holds observability for security: as soon as security is Ready, since Flux itself looks again only every 30 s (--requeue-dependency); if this fails, Flux still retries by itself and the app waits',
+        note: 'if Flux holds observability for security: as soon as security is Ready on the newest commit, since Flux itself looks again only every 30 s (--requeue-dependency); if this fails, Flux still retries by itself and the app waits',
       },
       {
         argv: ['kubectl', 'get', 'svc', '-n', 'demo', 'frontend-external', '-o', "jsonpath={.status.loadBalancer.ingress[0].ip}", `--context=gke_${project(i)}_${zone(i)}_${gke(i)}`],

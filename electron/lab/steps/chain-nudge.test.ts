@@ -39,20 +39,20 @@ function kustomization(name: string, dependsOn: string[]): KubeObject {
   };
 }
 
-function setReady(name: string, status: 'True' | 'False' | 'Unknown', reason: string, message: string): void {
+function setReady(name: string, status: 'True' | 'False' | 'Unknown', reason: string, message: string, revision = REV): void {
   const current = server.store.get(KS, 'Kustomization', 'flux-system', name)!;
   server.store.updateStatus({
     ...current,
     status: {
       observedGeneration: current.metadata.generation ?? 1,
-      ...(status === 'True' ? { lastAppliedRevision: REV } : {}),
+      ...(status === 'True' ? { lastAppliedRevision: revision } : {}),
       conditions: [{ type: 'Ready', status, reason, message, lastTransitionTime: new Date().toISOString() }],
     },
   });
 }
 
 const held = (name: string, dependency: string): void => setReady(name, 'False', 'DependencyNotReady', `dependency 'flux-system/${dependency}' is not ready`);
-const applied = (name: string): void => setReady(name, 'True', 'ReconciliationSucceeded', `Applied revision: ${REV}`);
+const applied = (name: string, revision = REV): void => setReady(name, 'True', 'ReconciliationSucceeded', `Applied revision: ${revision}`, revision);
 const later = (ms: number, action: () => void): Promise<void> => new Promise<void>((resolve) => setTimeout(resolve, ms)).then(action);
 
 function ok(): CommandResult {
@@ -170,5 +170,56 @@ describe('crossplane step, with links Flux holds for a dependency', () => {
       return ok();
     });
     await expect(crossplane().run(ctx)).rejects.toSatisfy((error: unknown) => error instanceof CommandError && error.cancelled);
+  }, 30_000);
+});
+
+describe('crossplane step, once the repository has a newer commit', () => {
+  const NEW = 'main@sha1:dddddddddddddddddddddddddddddddddddddddd';
+  const SOURCE = 'source.toolkit.fluxcd.io/v1';
+
+  beforeAll(async () => {
+    const installed = await t.exec('kubectl', ['create', '-f', '/work/shared/crds/flux/source.toolkit.fluxcd.io_gitrepositories.yaml']);
+    expect(installed.code, installed.stderr).toBe(0);
+    const created = server.store.create({ apiVersion: SOURCE, kind: 'GitRepository', metadata: { name: 'flux-system', namespace: 'flux-system' }, spec: { interval: '1m', url: 'https://github.com/lab/devflux', ref: { branch: 'main' } } });
+    server.store.updateStatus({
+      ...created,
+      status: {
+        artifact: { revision: NEW, digest: 'sha256:0000000000000000000000000000000000000000000000000000000000000000', lastUpdateTime: new Date().toISOString(), path: 'gitrepository/flux-system/flux-system/dddd.tar.gz', url: 'http://source-controller.flux-system.svc.cluster.local./gitrepository/flux-system/flux-system/dddd.tar.gz' },
+        conditions: [{ type: 'Ready', status: 'True', reason: 'Succeeded', message: `stored artifact for revision '${NEW}'`, lastTransitionTime: new Date().toISOString() }],
+      },
+    });
+  }, 30_000);
+
+  afterAll(() => {
+    server.store.delete(SOURCE, 'GitRepository', 'flux-system', 'flux-system');
+  });
+
+  it('asks for a held link only once its dependencies on that repository applied the newest commit', async () => {
+    const appliedWhenAsked = new Map<string, unknown>();
+    const revisionOf = (name: string): unknown => (server.store.get(KS, 'Kustomization', 'flux-system', name)!.status as { lastAppliedRevision?: unknown }).lastAppliedRevision;
+    let caughtUp: Promise<void> | undefined;
+    const { ctx, ran } = stepContext(async (spec) => {
+      if (spec.argv.join(' ') === FETCH) {
+        // Crossplane's chart is Ready on the previous commit first; the new one a little later.
+        applied('crossplane-core');
+        caughtUp = later(400, () => {
+          applied('security', NEW);
+          applied('crossplane-core', NEW);
+        });
+      }
+      if (isNudge(spec, 'crossplane-provider')) {
+        appliedWhenAsked.set('crossplane-provider', revisionOf('crossplane-core'));
+        applied('crossplane-provider', NEW);
+      }
+      if (isNudge(spec, 'crossplane-configuration')) {
+        appliedWhenAsked.set('crossplane-configuration', `${String(revisionOf('crossplane-provider'))} ${String(revisionOf('security'))}`);
+        applied('crossplane-configuration', NEW);
+      }
+      return ok();
+    });
+    await crossplane().run(ctx);
+    await caughtUp;
+    expect(ran.filter((c) => c.startsWith('flux reconcile kustomization '))).toEqual([FETCH, nudge('crossplane-provider'), nudge('crossplane-configuration')]);
+    expect(Object.fromEntries(appliedWhenAsked)).toEqual({ 'crossplane-provider': NEW, 'crossplane-configuration': `${NEW} ${NEW}` });
   }, 30_000);
 });

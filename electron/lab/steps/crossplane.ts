@@ -14,8 +14,8 @@ import type { LabInputs } from '../../api/inputs';
 import type { KubeTarget } from '../kube/config';
 import { hasContext } from '../kube/config';
 import { readObject } from '../kube/read';
-import { dependsOn, heldByDependency, kustomizationApplied } from '../kube/status';
-import { waitForCondition } from '../kube/wait';
+import { dependsOn, heldByDependency, kustomizationApplied, type KubeObjectLike } from '../kube/status';
+import { waitForCondition, type WaitForConditionOptions } from '../kube/wait';
 import type { StepContext } from '../plan/step';
 import { CommandError } from '../run/runner';
 import { reconcileKustomization } from '../tools/flux';
@@ -96,15 +96,18 @@ export async function askFluxToApply(ctx: StepContext, deps: StepDeps, context: 
 
 /**
  * Waits for each Kustomization of a dependsOn chain, in order. A link Flux holds for a dependency
- * is asked to apply as soon as its dependencies are Ready: kustomize-controller does not watch
- * dependencies and looks again by itself only every `--requeue-dependency` (30 s), which a chain
- * would pay at each link.
+ * is asked to apply as soon as its dependencies are Ready on the repository's newest commit:
+ * kustomize-controller does not watch dependencies and looks again by itself only every
+ * `--requeue-dependency` (30 s), which a chain would pay at each link.
  */
 export async function waitChain(ctx: StepContext, deps: StepDeps, context: string, names: readonly string[], timeoutMs = deps.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS): Promise<void> {
   const target = targetOf(context, deps);
   for (const name of names) {
     const object = await readObject(target, kustomizationRef(name));
-    if (object) await waitKustomizationIds(ctx, deps, context, dependsOn(object), timeoutMs);
+    if (object) {
+      const source = await sourceRevision(target, object);
+      await waitKustomizationIds(ctx, deps, context, dependsOn(object), timeoutMs, source ? appliedRevision(source) : undefined);
+    }
     const now = object ? await readObject(target, kustomizationRef(name)) : undefined;
     if (now && heldByDependency(now)) await nudge(ctx, context, name);
     await waitKustomizations(ctx, deps, context, [name], timeoutMs);
@@ -141,8 +144,57 @@ export async function waitKustomizations(ctx: StepContext, deps: StepDeps, conte
   await waitKustomizationIds(ctx, deps, context, names.map((name) => `flux-system/${name}`), timeoutMs);
 }
 
+interface SourceRevision {
+  kind: string;
+  name: string;
+  namespace: string;
+  revision: string;
+  /** What each dependency (`namespace/name`) had applied when the revision was read. */
+  appliedBefore: Map<string, string>;
+}
+
+/** The revision of a Kustomization's GitRepository artifact: what Flux holds its dependencies to. */
+async function sourceRevision(target: KubeTarget, link: KubeObjectLike): Promise<SourceRevision | undefined> {
+  const ref = (link.spec as { sourceRef?: { kind?: string; name?: string; namespace?: string } } | undefined)?.sourceRef;
+  if (ref?.kind !== 'GitRepository' || !ref.name) return undefined;
+  const namespace = ref.namespace ?? link.metadata?.namespace ?? 'flux-system';
+  const source = await readObject(target, { apiVersion: 'source.toolkit.fluxcd.io/v1', kind: 'GitRepository', namespace, name: ref.name });
+  const revision = (source?.status as { artifact?: { revision?: string } } | undefined)?.artifact?.revision;
+  if (!revision) return undefined;
+  const appliedBefore = new Map<string, string>();
+  for (const id of dependsOn(link)) {
+    const [depNamespace = 'flux-system', depName = id] = id.split('/');
+    const dependency = await readObject(target, { ...kustomizationRef(depName), namespace: depNamespace });
+    appliedBefore.set(`${depNamespace}/${depName}`, String((dependency?.status as { lastAppliedRevision?: unknown } | undefined)?.lastAppliedRevision ?? ''));
+  }
+  return { kind: ref.kind, name: ref.name, namespace, revision, appliedBefore };
+}
+
+/**
+ * kustomize-controller goes on with a Kustomization only once each dependency on the same source
+ * is Ready *and* applied that source's revision (else: "dependency ... revision is not up to
+ * date"). Asking Flux before that would fail, and leave the link to Flux's 30 s look.
+ */
+function appliedRevision(source: SourceRevision): WaitForConditionOptions['until'] {
+  const sameSource = (o: KubeObjectLike): boolean => {
+    const ref = (o.spec as { sourceRef?: { kind?: string; name?: string; namespace?: string } } | undefined)?.sourceRef;
+    return ref?.kind === source.kind && ref.name === source.name && (ref.namespace ?? o.metadata?.namespace) === source.namespace;
+  };
+  const applied = (o: KubeObjectLike): string => String((o.status as { lastAppliedRevision?: unknown } | undefined)?.lastAppliedRevision ?? '');
+  // The source may fetch a newer commit meanwhile: a dependency that moved on from the revision it
+  // had when the source was read has applied at least the one read then.
+  const movedOn = (o: KubeObjectLike): boolean => {
+    const before = source.appliedBefore.get(`${o.metadata?.namespace ?? 'flux-system'}/${o.metadata?.name ?? ''}`);
+    return applied(o) !== '' && before !== undefined && applied(o) !== before;
+  };
+  return {
+    test: (o) => !sameSource(o) || applied(o) === source.revision || movedOn(o),
+    shortOf: (o) => `it last applied ${applied(o) || 'nothing'}, not the repository's ${source.revision}`,
+  };
+}
+
 /** waitKustomizations for `namespace/name` ids (as Flux's dependsOn names them). */
-async function waitKustomizationIds(ctx: StepContext, deps: StepDeps, context: string, ids: readonly string[], timeoutMs: number): Promise<void> {
+async function waitKustomizationIds(ctx: StepContext, deps: StepDeps, context: string, ids: readonly string[], timeoutMs: number, until?: WaitForConditionOptions['until']): Promise<void> {
   for (const id of ids) {
     const [namespace = 'flux-system', name = id] = id.split('/');
     let said = '';
@@ -153,6 +205,7 @@ async function waitKustomizationIds(ctx: StepContext, deps: StepDeps, context: s
       namespace,
       timeoutMs,
       signal: ctx.signal,
+      ...(until ? { until } : {}),
       onStatus: (status) => {
         deps.reportResource?.(status);
         const line = `${name}: ${status.ready === true ? 'Ready' : 'waiting'}${status.message ? ` - ${status.message}` : ''}`;
