@@ -21,7 +21,7 @@ import type { ManagedRef } from '../steps/gke-cluster';
 import { cloneDir, publish } from '../steps/push';
 import { fluxArgv, fluxResumeArgv } from '../tools/flux';
 import { readObject } from '../kube/read';
-import { kustomizationRef } from '../steps/crossplane';
+import { kustomizationRef } from '../steps/clusters';
 import { pull } from '../tools/git';
 import { kubectlChangeArgv } from '../tools/kubectl';
 import { customResourcesDir, k3dContextOf } from './teardown-catalogue';

@@ -13,7 +13,7 @@ import { recordLabEdit } from '../gitops/write';
 import { hasContext } from '../kube/config';
 import { readObject } from '../kube/read';
 import type { CheckResult, StepContext, StepDefinition } from '../plan/step';
-import { kustomizationRef } from '../steps/crossplane';
+import { kustomizationRef } from '../steps/clusters';
 import { runnerOf } from '../steps/deps';
 import { cloudResources, findGkeCluster, gcloudListArgv } from '../steps/gke-cluster';
 import { fluxSuspendArgv } from '../tools/flux';

@@ -12,7 +12,7 @@ import type { KubeApiServer, KubeObject } from '../../../test/sim/kube/types';
 import { labSteps } from '../plan/lab-steps';
 import type { StepContext, StepDefinition } from '../plan/step';
 import { CommandError } from '../run/runner';
-import { kustomizationsReady } from './crossplane';
+import { kustomizationsReady } from './flux-chain';
 import type { CommandResult, CommandSpec } from '../run/types';
 
 const KS = 'kustomize.toolkit.fluxcd.io/v1';

@@ -4,7 +4,8 @@
  * twice. The token reaches flux in GITHUB_TOKEN only.
  */
 import { bootstrapGithub } from '../tools/flux';
-import { gkeContext, gkeName, kustomizationsReady, targetOf, waitKustomizations } from './crossplane';
+import { gkeContext, gkeName, targetOf } from './clusters';
+import { kustomizationsReady, waitKustomizations } from './flux-chain';
 import { fromCatalogue, runnerOf, type StepBehaviour } from './deps';
 
 export const fluxBootstrapDevStep: StepBehaviour = (info, deps) => ({

@@ -15,7 +15,8 @@ import { conditionOf, toResourceStatus, type KubeObjectLike } from '../kube/stat
 import { watchObjects } from '../kube/watch';
 import type { StepContext } from '../plan/step';
 import type { RunCommand } from '../tools/k3d';
-import { askFluxToApply, gkeName, localContext, targetOf, waitKustomizations } from './crossplane';
+import { gkeName, localContext, targetOf } from './clusters';
+import { askFluxToApply, waitKustomizations } from './flux-chain';
 import { fromCatalogue, runnerOf, type StepBehaviour, type StepDeps } from './deps';
 
 /** GKE creation takes about ten minutes for real, and the node pool a few more. */

@@ -8,7 +8,7 @@
 import * as k8s from '@kubernetes/client-node';
 import { authorizedKubeConfig, hasContext } from '../kube/config';
 import { getCredentials } from '../tools/gcloud';
-import { gkeContext, gkeName, targetOf } from './crossplane';
+import { gkeContext, gkeName, targetOf } from './clusters';
 import { fromCatalogue, runnerOf, type StepBehaviour } from './deps';
 
 export const gkeCredentialsStep: StepBehaviour = (info, deps) => ({

@@ -24,7 +24,7 @@ import { readObject } from '../kube/read';
 import { conditionOf } from '../kube/status';
 import type { StepContext } from '../plan/step';
 import { seal } from '../tools/kubeseal';
-import { targetOf } from './crossplane';
+import { targetOf } from './clusters';
 import { fromCatalogue, runnerOf, type StepBehaviour, type StepDeps } from './deps';
 import { readServiceAccountKey, registerKey } from './gcp-credentials';
 import { cloneDir, contextOf, remoteFile } from './push';

@@ -16,7 +16,7 @@ import { seal, type SecretSource } from '../tools/kubeseal';
 import { DEFAULT_READY_TIMEOUT_MS, fromCatalogue, runnerOf, type StepBehaviour } from './deps';
 import { cloneDir, contextOf, remoteFile } from './push';
 import { clusterCertificate, sealedForCluster } from './seal-gcp-creds';
-import { targetOf } from './crossplane';
+import { targetOf } from './clusters';
 
 export const DEMO_SECRET: SecretSource = { name: 'foobar', namespace: 'default', literals: { foo: 'bar' } };
 
