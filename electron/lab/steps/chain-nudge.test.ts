@@ -11,7 +11,8 @@ import type { LabInputs } from '../../api/inputs';
 import { startTestWorld, type TestWorld } from '../../../test/sim/world/test-world';
 import type { KubeApiServer, KubeObject } from '../../../test/sim/kube/types';
 import { labSteps } from '../plan/lab-steps';
-import type { StepContext, StepDefinition } from '../plan/step';
+import { scriptedContext, type ScriptedContext } from './scripted-context';
+import type { StepDefinition } from '../plan/step';
 import { CommandError } from '../run/runner';
 import type { CommandResult, CommandSpec } from '../run/types';
 
@@ -63,23 +64,7 @@ function fluxFailure(spec: CommandSpec, stderr: string, cancelled = false): Comm
   return new CommandError({ command: spec.argv.join(' '), exitCode: cancelled ? null : 1, signal: null, stdout: '', stderr, timedOut: false, cancelled, durationMs: 5 });
 }
 
-function stepContext(answer: (spec: CommandSpec) => Promise<CommandResult>): { ctx: StepContext; lines: string[]; ran: string[] } {
-  const lines: string[] = [];
-  const ran: string[] = [];
-  const ctx: StepContext = {
-    inputs,
-    secret: () => undefined,
-    run: (spec) => {
-      ran.push(spec.argv.join(' '));
-      return answer(spec);
-    },
-    info: (message) => void lines.push(message),
-    outputsOf: () => undefined,
-    signal: new AbortController().signal,
-    dataDir: t.workDir,
-  };
-  return { ctx, lines, ran };
-}
+const stepContext = (answer: (spec: CommandSpec) => Promise<CommandResult>): ScriptedContext => scriptedContext({ inputs, dataDir: t.workDir }, answer);
 
 const crossplane = (): StepDefinition => steps.find((s) => s.id === 'crossplane')!;
 /** The ask for a held link: its source already has the commit, so no `--with-source`. */

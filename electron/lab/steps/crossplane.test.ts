@@ -10,7 +10,8 @@ import type { LabInputs } from '../../api/inputs';
 import { startTestWorld, type TestWorld } from '../../../test/sim/world/test-world';
 import type { KubeApiServer, KubeObject } from '../../../test/sim/kube/types';
 import { labSteps } from '../plan/lab-steps';
-import type { StepContext, StepDefinition } from '../plan/step';
+import { scriptedContext, type ScriptedContext } from './scripted-context';
+import type { StepDefinition } from '../plan/step';
 import { CommandError } from '../run/runner';
 import { kustomizationsReady } from './flux-chain';
 import type { CommandResult, CommandSpec } from '../run/types';
@@ -60,24 +61,7 @@ function ok(stdout = ''): CommandResult {
   return { exitCode: 0, stdout, stderr: '', executable: '/usr/bin/true', durationMs: 1 };
 }
 
-/** A StepContext whose commands are answered by `answer`, its log kept in `lines`. */
-function stepContext(answer: (spec: CommandSpec) => Promise<CommandResult>): { ctx: StepContext; lines: string[]; ran: string[] } {
-  const lines: string[] = [];
-  const ran: string[] = [];
-  const ctx: StepContext = {
-    inputs,
-    secret: () => undefined,
-    run: (spec) => {
-      ran.push(spec.argv.join(' '));
-      return answer(spec);
-    },
-    info: (message) => void lines.push(message),
-    outputsOf: () => undefined,
-    signal: new AbortController().signal,
-    dataDir: t.workDir,
-  };
-  return { ctx, lines, ran };
-}
+const stepContext = (answer: (spec: CommandSpec) => Promise<CommandResult>): ScriptedContext => scriptedContext({ inputs, dataDir: t.workDir }, answer);
 
 const step = (id: string): StepDefinition => steps.find((s) => s.id === id)!;
 
