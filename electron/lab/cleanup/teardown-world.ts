@@ -5,6 +5,7 @@
  */
 import * as k8s from '@kubernetes/client-node';
 import type { LabInputs } from '../../api/inputs';
+import { LAB_PROVIDERS } from '../gitops/scaffold';
 import { authorizedKubeConfig, hasContext, type KubeTarget } from '../kube/config';
 import { readObject } from '../kube/read';
 import { conditionOf, type KubeObjectLike } from '../kube/status';
@@ -15,8 +16,6 @@ import type { RunCommand } from '../tools/k3d';
 import { k3dContextOf, LAB_NETWORK } from './teardown-catalogue';
 
 export const PROVIDER_REF = { apiVersion: 'pkg.crossplane.io/v1', kind: 'Provider' } as const;
-/** The providers the scaffold installs (electron/lab/gitops/scaffold.ts). */
-export const LAB_PROVIDERS = ['provider-gcp-container', 'provider-gcp-compute'] as const;
 export const MANAGED_FINALIZER = 'finalizer.managedresource.crossplane.io';
 
 export interface CloudLook {

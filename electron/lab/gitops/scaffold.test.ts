@@ -72,8 +72,17 @@ describe('scaffoldFiles', () => {
     expect(chain.every((k) => k.apiVersion === 'kustomize.toolkit.fluxcd.io/v1' && k.spec.sourceRef.name === 'flux-system')).toBe(true);
     expect(byName['crossplane-provider'].dependsOn).toEqual([{ name: 'crossplane-core' }]);
     expect(byName['crossplane-provider'].healthCheckExprs).toEqual([{ apiVersion: 'pkg.crossplane.io/v1', kind: 'Provider', current: PROVIDER_HEALTHY_EXPR }]);
-    // ProviderConfig is the family provider's kind: it is checked too, under the name the world gives it.
-    expect(byName['crossplane-provider'].healthChecks).toEqual([{ apiVersion: 'pkg.crossplane.io/v1', kind: 'Provider', name: GCP_FAMILY_PROVIDER }]);
+    // wait: true checks what the Kustomization applies and ignores healthChecks (the CRD says so).
+    expect(byName['crossplane-provider'].wait).toBe(true);
+    expect(byName['crossplane-provider'].healthChecks).toBeUndefined();
+    // ProviderConfig is the family provider's kind: the repository applies that provider too,
+    // under the name Crossplane's package manager would give it.
+    const providers = docs(scaffoldFiles(testInputs()), 'infrastructure/base/crossplane/provider/providers.yaml');
+    expect(providers.map((p) => `${p.kind} ${p.metadata.name} ${p.spec.package}`)).toEqual([
+      `Provider ${GCP_FAMILY_PROVIDER} xpkg.upbound.io/upbound/provider-family-gcp:v3.0.0`,
+      'Provider provider-gcp-container xpkg.upbound.io/upbound/provider-gcp-container:v3.0.0',
+      'Provider provider-gcp-compute xpkg.upbound.io/upbound/provider-gcp-compute:v3.0.0',
+    ]);
     expect(GCP_FAMILY_PROVIDER).toBe(FAMILY_PROVIDER_NAME);
     expect(byName['crossplane-configuration'].dependsOn).toEqual([{ name: 'crossplane-provider' }, { name: 'security' }]);
     expect(byName['infrastructure-custom-resources'].dependsOn).toEqual([{ name: 'crossplane-configuration' }]);

@@ -31,10 +31,16 @@ const GCP_LABEL = /^[a-z0-9]([-_a-z0-9]{0,61}[a-z0-9])?$/;
 export const PROVIDER_HEALTHY_EXPR = "status.conditions.exists(e, e.type == 'Healthy' && e.status == 'True')";
 
 /**
- * The Provider Crossplane's package manager installs for the upjet GCP family members' dependency
- * (named after its package). It, not the members, serves ProviderConfig.
+ * The upjet GCP family's own provider, which the members depend on and which, not the members,
+ * serves ProviderConfig. Crossplane's package manager would install it by itself under this name
+ * (organisation and package); the repository declares it so that Flux waits for it to be Healthy
+ * like the members (`wait: true` checks only what the Kustomization applies, and ignores
+ * `healthChecks`), pins its version, and prunes it with them.
  */
 export const GCP_FAMILY_PROVIDER = 'upbound-provider-family-gcp';
+
+/** Every Provider the repository installs: Crossplane can act on the lab's resources when all are Healthy. */
+export const LAB_PROVIDERS = [GCP_FAMILY_PROVIDER, 'provider-gcp-container', 'provider-gcp-compute'] as const;
 
 export function clusterDirs(inputs: LabInputs): { k3d: string; gke: string } {
   return { k3d: `k3d-${inputs.clusters.k3dName}`, gke: inputs.clusters.gkeName };
@@ -86,7 +92,7 @@ export function scaffoldFiles(inputs: LabInputs, options: ScaffoldOptions = {}):
   add('infrastructure/base/crossplane/core/source.yaml', yamlFile('Helm repository of the Crossplane chart.', helmRepository('crossplane', 'crossplane-system', CHART_REPOSITORIES.crossplane)));
   add('infrastructure/base/crossplane/core/helmrelease.yaml', yamlFile('Crossplane core controller.', crossplaneRelease()));
   add('infrastructure/base/crossplane/provider/kustomization.yaml', kustomization('Crossplane GCP providers (Upbound family) for GKE and networks.', ['providers.yaml']));
-  add('infrastructure/base/crossplane/provider/providers.yaml', yamlFile('GCP providers; Crossplane 2 has no default registry, so packages are fully qualified.', provider('container'), provider('compute')));
+  add('infrastructure/base/crossplane/provider/providers.yaml', yamlFile('GCP providers and their family provider; Crossplane 2 has no default registry, so packages are fully qualified.', familyProvider(), provider('container'), provider('compute')));
   add(`infrastructure/${k3d}/crossplane/core/kustomization.yaml`, kustomization(`Crossplane on ${k3d}.`, ['../../../base/crossplane/core']));
   add(`infrastructure/${k3d}/crossplane/provider/kustomization.yaml`, kustomization(`Crossplane GCP providers on ${k3d}.`, ['../../../base/crossplane/provider']));
   add(
@@ -161,10 +167,9 @@ function securityKustomization(cluster: string): object {
 
 /**
  * The ordering races of LAB.md section 5 closed: each step waits for the previous one's
- * objects to be healthy, the provider step waits until the Providers report Healthy (their CRDs
- * are served then), and the configuration also waits for the SealedSecret CRD (`security`).
- * The family provider is checked by name: the configuration's ProviderConfig is its kind, and a
- * member's Healthy says nothing of its dependency's CRDs.
+ * objects to be healthy, the provider step waits until the Providers it applies, the family
+ * provider among them, report Healthy (their CRDs are served then), and the configuration also
+ * waits for the SealedSecret CRD (`security`).
  */
 function crossplaneChain(k3d: string): object[] {
   const base = `./infrastructure/${k3d}`;
@@ -174,7 +179,6 @@ function crossplaneChain(k3d: string): object[] {
       dependsOn: [{ name: 'crossplane-core' }],
       wait: true,
       timeout: '10m',
-      healthChecks: [{ apiVersion: 'pkg.crossplane.io/v1', kind: 'Provider', name: GCP_FAMILY_PROVIDER }],
       healthCheckExprs: [{ apiVersion: 'pkg.crossplane.io/v1', kind: 'Provider', current: PROVIDER_HEALTHY_EXPR }],
     }),
     fluxKustomization('crossplane-configuration', `${base}/crossplane/configuration`, {
@@ -220,11 +224,20 @@ function crossplaneRelease(): object {
   return helmRelease('crossplane', 'crossplane-system', 'crossplane', VERSIONS.crossplaneChart, 'crossplane', {});
 }
 
+function familyProvider(): object {
+  return {
+    apiVersion: 'pkg.crossplane.io/v1',
+    kind: 'Provider',
+    metadata: { name: GCP_FAMILY_PROVIDER },
+    spec: { package: `xpkg.upbound.io/upbound/provider-family-gcp:${VERSIONS.gcpProvider}` },
+  };
+}
+
 function provider(service: 'container' | 'compute'): object {
   return {
     apiVersion: 'pkg.crossplane.io/v1',
     kind: 'Provider',
-    metadata: { name: `provider-gcp-${service}` },
+    metadata: { name: `provider-gcp-${service}` satisfies (typeof LAB_PROVIDERS)[number] },
     spec: { package: `xpkg.upbound.io/upbound/provider-gcp-${service}:${VERSIONS.gcpProvider}` },
   };
 }

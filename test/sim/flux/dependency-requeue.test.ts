@@ -131,3 +131,22 @@ describe('healthCheckExprs', () => {
     expect(condition('unreadable')).toMatchObject({ reason: 'HealthCheckFailed', message: `failed to parse CEL expression 'data.value == "one"'` });
   }, 30_000);
 });
+
+describe('wait: true', () => {
+  it('ignores healthChecks, as the CRD says: an object it names but does not apply does not hold it back', async () => {
+    kube.store.apply(
+      kustomization('waits', { path: './first', wait: true, timeout: '5m', healthChecks: [{ apiVersion: 'v1', kind: 'ConfigMap', name: 'never-there', namespace: 'default' }] }),
+      'test',
+    );
+    await eventually(() => readyNow('waits'), 20_000, () => `waits Ready: ${JSON.stringify(condition('waits'))}`);
+  }, 30_000);
+
+  it('without wait, healthChecks hold it until the object is there', async () => {
+    kube.store.apply(kustomization('checks', { path: './first', timeout: '5m', healthChecks: [{ apiVersion: 'v1', kind: 'ConfigMap', name: 'later', namespace: 'default' }] }), 'test');
+    await eventually(() => (condition('checks')?.reason === 'Progressing' ? true : undefined), 20_000, 'checks running its health checks');
+    await pause(1_500);
+    expect(readyNow('checks')).toBeUndefined();
+    kube.store.apply({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'later', namespace: 'default' }, data: {} }, 'test');
+    await eventually(() => readyNow('checks'), 20_000, () => `checks Ready: ${JSON.stringify(condition('checks'))}`);
+  }, 30_000);
+});

@@ -163,10 +163,10 @@ export async function reconcileKustomization(rt: ControllerRuntime, object: Kube
   }
   const inventory = { inventory: { entries } };
 
-  const checks: ObjectRef[] = [
-    ...(spec.wait ? applied.map((o) => ({ apiVersion: o.apiVersion, kind: o.kind, name: o.metadata.name, ...(o.metadata.namespace ? { namespace: o.metadata.namespace } : {}) })) : []),
-    ...(spec.healthChecks ?? []).map((h) => ({ apiVersion: h.apiVersion ?? 'v1', kind: h.kind, name: h.name, ...(h.namespace ? { namespace: h.namespace } : {}) })),
-  ];
+  // `wait: true` checks everything applied and ignores `healthChecks` (the CRD's own words).
+  const checks: ObjectRef[] = spec.wait
+    ? applied.map((o) => ({ apiVersion: o.apiVersion, kind: o.kind, name: o.metadata.name, ...(o.metadata.namespace ? { namespace: o.metadata.namespace } : {}) }))
+    : (spec.healthChecks ?? []).map((h) => ({ apiVersion: h.apiVersion ?? 'v1', kind: h.kind, name: h.name, ...(h.namespace ? { namespace: h.namespace } : {}) }));
   if (checks.length > 0) {
     let healthOfRef: ReturnType<typeof healthReader>;
     try {
