@@ -2,12 +2,14 @@
  * The Crossplane chain's links Flux holds for a dependency: the step asks Flux to apply each one
  * (`flux reconcile kustomization NAME`) as soon as its dependencies are Ready, since Flux itself
  * looks again only every 30 s. A failed ask is not a failed step: Flux retries by itself and the
- * step's bounded wait judges; only a cancelled run stops. Against a simulated k3d cluster's API
- * server, with statuses written as kustomize-controller writes them and a runner that answers as
- * the flux CLI does.
+ * step's bounded wait judges; only a cancelled run stops. The apps step does the same for the dev
+ * cluster's observability, held for security. Against a simulated cluster's API server, with
+ * statuses written as kustomize-controller writes them and a runner that answers as the flux CLI
+ * does.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { LabInputs } from '../../api/inputs';
+import { writeKubeconfig } from '../../../test/sim/kube/kubeconfig';
 import { startTestWorld, type TestWorld } from '../../../test/sim/world/test-world';
 import type { KubeApiServer, KubeObject } from '../../../test/sim/kube/types';
 import { labSteps } from '../plan/lab-steps';
@@ -206,5 +208,46 @@ describe('crossplane step, once the repository has a newer commit', () => {
     await caughtUp;
     expect(ran.filter((c) => c.startsWith('flux reconcile kustomization '))).toEqual([FETCH, nudge('crossplane-provider'), nudge('crossplane-configuration')]);
     expect(Object.fromEntries(appliedWhenAsked)).toEqual({ 'crossplane-provider': NEW, 'crossplane-configuration': `${NEW} ${NEW}` });
+  }, 30_000);
+});
+
+describe('apps step on the dev cluster, with observability held for security', () => {
+  // The dev cluster's context, on the same simulated API server as the chain above.
+  const dev = 'gke_lab-project_europe-west9-a_dev-cluster';
+  const DEV_FETCH = `flux reconcile kustomization flux-system --with-source --context=${dev}`;
+  const ask = (name: string): string => `flux reconcile kustomization ${name} --context=${dev}`;
+  const apps = (): StepDefinition => steps.find((s) => s.id === 'apps')!;
+
+  beforeAll(() => {
+    writeKubeconfig(t.world.env().KUBECONFIG!, [{ name: dev, server: server.url }], context);
+    server.store.create(kustomization('observability', ['security']));
+    server.store.create(kustomization('apps', []));
+    server.store.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'demo' } });
+    server.store.create({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'frontend-external', namespace: 'demo' }, spec: { type: 'LoadBalancer', ports: [{ port: 80, targetPort: 8080 }] } });
+  });
+
+  it('asks for observability once security is Ready, then waits for the shop and its address', async () => {
+    setReady('security', 'Unknown', 'Progressing', 'Running health checks for revision main@sha1:ccc with a timeout of 5m0s');
+    held('observability', 'security');
+    setReady('apps', 'Unknown', 'Progressing', 'Running health checks for revision main@sha1:ccc with a timeout of 15m0s');
+    let flux: Promise<void> | undefined;
+    const { ctx, ran } = stepContext(async (spec) => {
+      const line = spec.argv.join(' ');
+      if (line === DEV_FETCH) {
+        flux = later(200, () => {
+          applied('security');
+          applied('apps');
+          const service = server.store.get('v1', 'Service', 'demo', 'frontend-external')!;
+          server.store.updateStatus({ ...service, status: { loadBalancer: { ingress: [{ ip: '203.0.113.7' }] } } });
+        });
+      }
+      if (line === ask('observability')) applied('observability');
+      if (line.startsWith('kubectl get svc -n demo frontend-external')) return { ...ok(), stdout: '203.0.113.7' };
+      return ok();
+    });
+    const outputs = await apps().run(ctx);
+    await flux;
+    expect(outputs).toEqual({ shopAddress: 'http://203.0.113.7' });
+    expect(ran.filter((c) => c.startsWith('flux reconcile kustomization '))).toEqual([DEV_FETCH, ask('observability')]);
   }, 30_000);
 });
