@@ -54,8 +54,9 @@ const HELD_FOR_DEPENDENCY = /dependency '([^']+)' (?:is not ready|revision is no
  * Asks Flux to apply a Kustomization now (unless it already applied the newest commit), after
  * its dependencies are Ready. They can still be reconciling when Flux looks (a commit just
  * fetched, or their own interval), and then `flux reconcile` fails with Flux's "dependency ...
- * is not ready". That is not the object failing: kustomize-controller applies it by itself as
- * soon as the dependency is Ready again, so the step says so and lets its bounded wait judge.
+ * is not ready". That is not the object failing: the step waits for the dependency to be Ready on
+ * the newest commit and asks again (waitChain), rather than leave it to Flux's own look every
+ * `--requeue-dependency` (30 s).
  */
 export async function askFluxToApply(ctx: StepContext, deps: StepDeps, context: string, name: string, timeoutMs = deps.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS): Promise<void> {
   const object = await readObject(targetOf(context, deps), kustomizationRef(name));
@@ -65,7 +66,8 @@ export async function askFluxToApply(ctx: StepContext, deps: StepDeps, context: 
   } catch (error) {
     const held = error instanceof CommandError && !error.cancelled && !error.timedOut ? HELD_FOR_DEPENDENCY.exec(error.stderr)?.[1] : undefined;
     if (!held) throw error;
-    ctx.info(`Flux holds ${name} while ${held} reconciles; it applies ${name} as soon as ${held} is Ready again, and this step waits for that.`);
+    ctx.info(`Flux holds ${name} while ${held} reconciles; this step asks again once ${held} is Ready on the newest commit.`);
+    await waitChain(ctx, deps, context, [name], timeoutMs);
   }
 }
 
