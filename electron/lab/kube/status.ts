@@ -61,18 +61,23 @@ export function kustomizationApplied(object: KubeObjectLike): { applied: boolean
   const state = conditionState(object, 'Ready');
   if (state.ready === true) return { applied: true, message: state.message };
   if (state.ready === false) return { applied: false, message: state.message };
-  const status = isRecord(object.status) ? object.status : {};
-  const revision = typeof status.lastAppliedRevision === 'string' ? status.lastAppliedRevision : '';
+  const revision = lastAppliedRevision(object);
   return revision
     ? { applied: true, message: `${state.message || 'reconciling'} (last applied ${revision})` }
     : { applied: false, message: state.message };
 }
 
+/** The revision a Flux Kustomization last applied (`main@sha1:...`), or '' when it applied none. */
+export function lastAppliedRevision(object: KubeObjectLike | undefined): string {
+  const status = isRecord(object?.status) ? object.status : {};
+  return typeof status.lastAppliedRevision === 'string' ? status.lastAppliedRevision : '';
+}
+
 /**
  * The Kustomization Flux holds for another (`namespace/name`), or undefined. kustomize-controller
  * answers Ready False, reason DependencyNotReady, whenever a dependency is not Ready or has not
- * applied the source's newest revision yet; it looks again when that dependency turns Ready, so
- * this is "not yet", never a verdict on the object itself. Every dependency reconciles now and
+ * applied the source's newest revision yet; it looks again every `--requeue-dependency` (30 s)
+ * or when asked, so this is "not yet", never a verdict on the object itself. Every dependency reconciles now and
  * then (Ready is Unknown meanwhile), so a healthy chain shows this for a moment too.
  */
 export function heldByDependency(object: KubeObjectLike): string | undefined {

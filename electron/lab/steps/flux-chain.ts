@@ -7,7 +7,7 @@
 import type { KubeTarget } from '../kube/config';
 import { hasContext } from '../kube/config';
 import { readObject } from '../kube/read';
-import { dependsOn, heldByDependency, kustomizationApplied, type KubeObjectLike } from '../kube/status';
+import { dependsOn, heldByDependency, kustomizationApplied, lastAppliedRevision, type KubeObjectLike } from '../kube/status';
 import { waitForCondition, type WaitForConditionOptions } from '../kube/wait';
 import type { StepContext } from '../plan/step';
 import { CommandError } from '../run/runner';
@@ -40,9 +40,7 @@ async function appliedState(target: KubeTarget, id: string, seen: Set<string>): 
   if (!object) return { exists: false, applied: false, message: `Kustomization ${id} does not exist` };
   const state = kustomizationApplied(object);
   const held = heldByDependency(object);
-  const revision = (object.status as { lastAppliedRevision?: unknown } | undefined)?.lastAppliedRevision;
-  const appliedBefore = typeof revision === 'string' && revision !== '';
-  if (state.applied || !held || !appliedBefore || seen.has(held)) return { exists: true, ...state };
+  if (state.applied || !held || !lastAppliedRevision(object) || seen.has(held)) return { exists: true, ...state };
   const dependency = await appliedState(target, held, seen);
   return dependency.applied ? { exists: true, applied: true, message: `${state.message} for now (it applied before)` } : { exists: true, applied: false, message: state.message };
 }
@@ -83,7 +81,7 @@ export async function waitChain(ctx: StepContext, deps: StepDeps, context: strin
     const object = await readObject(target, kustomizationRef(name));
     if (object) {
       const source = await sourceRevision(target, object);
-      await waitKustomizationIds(ctx, deps, context, dependsOn(object), timeoutMs, source ? appliedRevision(source) : undefined);
+      await waitKustomizationIds(ctx, deps, context, dependsOn(object), timeoutMs, source ? caughtUpWith(source) : undefined);
     }
     const now = object ? await readObject(target, kustomizationRef(name)) : undefined;
     if (now && heldByDependency(now)) await nudge(ctx, context, name);
@@ -130,11 +128,17 @@ interface SourceRevision {
   appliedBefore: Map<string, string>;
 }
 
+/** A Kustomization's `spec.sourceRef`, its namespace defaulted to the Kustomization's own. */
+function sourceRefOf(o: KubeObjectLike): { kind?: string; name?: string; namespace: string } | undefined {
+  const ref = (o.spec as { sourceRef?: { kind?: string; name?: string; namespace?: string } } | undefined)?.sourceRef;
+  return ref ? { ...ref, namespace: ref.namespace ?? o.metadata?.namespace ?? 'flux-system' } : undefined;
+}
+
 /** The revision of a Kustomization's GitRepository artifact: what Flux holds its dependencies to. */
 async function sourceRevision(target: KubeTarget, link: KubeObjectLike): Promise<SourceRevision | undefined> {
-  const ref = (link.spec as { sourceRef?: { kind?: string; name?: string; namespace?: string } } | undefined)?.sourceRef;
+  const ref = sourceRefOf(link);
   if (ref?.kind !== 'GitRepository' || !ref.name) return undefined;
-  const namespace = ref.namespace ?? link.metadata?.namespace ?? 'flux-system';
+  const namespace = ref.namespace;
   const source = await readObject(target, { apiVersion: 'source.toolkit.fluxcd.io/v1', kind: 'GitRepository', namespace, name: ref.name });
   const revision = (source?.status as { artifact?: { revision?: string } } | undefined)?.artifact?.revision;
   if (!revision) return undefined;
@@ -142,7 +146,7 @@ async function sourceRevision(target: KubeTarget, link: KubeObjectLike): Promise
   for (const id of dependsOn(link)) {
     const [depNamespace = 'flux-system', depName = id] = id.split('/');
     const dependency = await readObject(target, { ...kustomizationRef(depName), namespace: depNamespace });
-    appliedBefore.set(`${depNamespace}/${depName}`, String((dependency?.status as { lastAppliedRevision?: unknown } | undefined)?.lastAppliedRevision ?? ''));
+    appliedBefore.set(`${depNamespace}/${depName}`, lastAppliedRevision(dependency));
   }
   return { kind: ref.kind, name: ref.name, namespace, revision, appliedBefore };
 }
@@ -152,12 +156,12 @@ async function sourceRevision(target: KubeTarget, link: KubeObjectLike): Promise
  * is Ready *and* applied that source's revision (else: "dependency ... revision is not up to
  * date"). Asking Flux before that would fail, and leave the link to Flux's 30 s look.
  */
-function appliedRevision(source: SourceRevision): WaitForConditionOptions['until'] {
+function caughtUpWith(source: SourceRevision): WaitForConditionOptions['until'] {
   const sameSource = (o: KubeObjectLike): boolean => {
-    const ref = (o.spec as { sourceRef?: { kind?: string; name?: string; namespace?: string } } | undefined)?.sourceRef;
-    return ref?.kind === source.kind && ref.name === source.name && (ref.namespace ?? o.metadata?.namespace) === source.namespace;
+    const ref = sourceRefOf(o);
+    return ref?.kind === source.kind && ref.name === source.name && ref.namespace === source.namespace;
   };
-  const applied = (o: KubeObjectLike): string => String((o.status as { lastAppliedRevision?: unknown } | undefined)?.lastAppliedRevision ?? '');
+  const applied = lastAppliedRevision;
   // The source may fetch a newer commit meanwhile: a dependency that moved on from the revision it
   // had when the source was read has applied at least the one read then.
   const movedOn = (o: KubeObjectLike): boolean => {

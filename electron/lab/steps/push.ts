@@ -11,11 +11,13 @@ import path from 'node:path';
 import type { LabInputs } from '../../api/inputs';
 import { formatProblem, runGuards } from '../gitops/guards';
 import { readObject } from '../kube/read';
+import { lastAppliedRevision } from '../kube/status';
 import type { StepContext } from '../plan/step';
 import { CommandError, type Runner } from '../run/runner';
 import { reconcileKustomization } from '../tools/flux';
 import { add, commit, gitTokenEnv, head, push, remoteHead } from '../tools/git';
 import { k3dContext } from '../tools/k3d';
+import { kustomizationRef } from './clusters';
 import { k3dName, runnerOf } from './deps';
 
 export const BRANCH = 'main';
@@ -164,7 +166,6 @@ export async function reconcileUnlessCurrent(ctx: StepContext, env: NodeJS.Proce
 }
 
 async function appliedRevision(ctx: StepContext, env: NodeJS.ProcessEnv | undefined, context: string, name: string): Promise<string | undefined> {
-  const object = await readObject({ context, ...(env ? { env } : {}) }, { apiVersion: 'kustomize.toolkit.fluxcd.io/v1', kind: 'Kustomization', namespace: 'flux-system', name });
-  const revision = (object?.status as { lastAppliedRevision?: unknown } | undefined)?.lastAppliedRevision;
-  return typeof revision === 'string' && revision ? revision : undefined;
+  const object = await readObject({ context, ...(env ? { env } : {}) }, kustomizationRef(name));
+  return lastAppliedRevision(object) || undefined;
 }
