@@ -73,10 +73,16 @@ function selectedSteps(options: LabCliOptions, reportResource: (status: Resource
 
 export function labCli(options: LabCliOptions): LabCli {
   const engines: Engine[] = [];
-  // Steps report to the engine running them, as `lab up` wires them; tests hear the engine.
-  const steps = () => selectedSteps(options, (status) => engines.at(-1)?.reportResource(status));
+  const steps = () => selectedSteps(options, () => undefined);
   const make = (): Engine => {
-    const made = createEngine({ dataDir: options.dataDir, env: options.env, steps: steps(), logWindowMs: options.logWindowMs ?? 1, ...(options.teardown ? { teardown: options.teardown } : {}) });
+    // Steps report to the engine running them, as `lab up` wires them; tests hear the engine.
+    const made: Engine = createEngine({
+      dataDir: options.dataDir,
+      env: options.env,
+      steps: selectedSteps(options, (status) => made.reportResource(status)),
+      logWindowMs: options.logWindowMs ?? 1,
+      ...(options.teardown ? { teardown: options.teardown } : {}),
+    });
     // The live board as a person sees it: what the steps report and the session watch of every
     // Flux object on the lab's clusters.
     const report = options.reportResource;
