@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startGitHubServer, type GitHubServer } from '../github/server.js';
+import type { GitHubServer } from '../github/server.js';
 import { startKubeApiServer } from '../kube/server.js';
 import type { KubeApiServer, KubeObject } from '../kube/types.js';
 import { createClock, type Clock } from '../world/clock.js';
@@ -11,7 +11,7 @@ import { onChartInstalled } from './charts.js';
 import { installFlux } from './components.js';
 import { startFluxControllers, type FluxControllers } from './controllers.js';
 import { GIT_REPOSITORY, HELM_RELEASE, KUSTOMIZATION, readyCondition, REQUESTED_AT } from './meta.js';
-import { eventually, TestWorkingCopy } from './test-git.js';
+import { eventually, githubWithRepository, type TestWorkingCopy } from './test-git.js';
 
 const TOKEN = 'ghp_fluxcontrollertest000000000000000000';
 let work: string;
@@ -53,10 +53,7 @@ async function requestReconcile(kind: typeof KUSTOMIZATION | typeof GIT_REPOSITO
 
 beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), 'flux-controllers-'));
-  github = await startGitHubServer({ dataDir: join(work, 'github'), users: [{ login: 'student', token: TOKEN, scopes: ['repo'] }] });
-  const created = await fetch(`${github.apiUrl.replace(/\/$/, '')}/user/repos`, { method: 'POST', headers: { Authorization: `token ${TOKEN}`, 'Content-Type': 'application/json' }, body: JSON.stringify({ name: 'devflux', auto_init: true }) });
-  expect(created.status).toBe(201);
-  repo = await TestWorkingCopy.clone(github.gitUrl, TOKEN, 'https://github.com/student/devflux.git');
+  ({ github, repo } = await githubWithRepository(join(work, 'github'), { token: TOKEN, name: 'devflux' }));
   await repo.write({
     'apps/configmap.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\n  namespace: default\ndata:\n  colour: blue\n',
     'apps/old.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: soon-removed\n  namespace: default\ndata:\n  a: b\n',

@@ -9,7 +9,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startGitHubServer, type GitHubServer } from '../github/server.js';
+import type { GitHubServer } from '../github/server.js';
 import { readCrdFiles } from '../kube/crd-files.js';
 import { startKubeApiServer } from '../kube/server.js';
 import type { KubeApiServer, KubeObject } from '../kube/types.js';
@@ -19,7 +19,7 @@ import { Faults } from '../world/faults.js';
 import { installFlux } from './components.js';
 import { startFluxControllers, type FluxControllers } from './controllers.js';
 import { GIT_REPOSITORY, KUSTOMIZATION, readyCondition, REQUESTED_AT } from './meta.js';
-import { eventually, TestWorkingCopy } from './test-git.js';
+import { eventually, githubWithRepository, type TestWorkingCopy } from './test-git.js';
 
 const TOKEN = 'ghp_fluxrequeuetest00000000000000000000';
 const PROVIDER_HEALTHY = "status.conditions.exists(e, e.type == 'Healthy' && e.status == 'True')";
@@ -55,10 +55,7 @@ const pause = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
 
 beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), 'flux-requeue-'));
-  github = await startGitHubServer({ dataDir: join(work, 'github'), users: [{ login: 'student', token: TOKEN, scopes: ['repo'] }] });
-  const created = await fetch(`${github.apiUrl.replace(/\/$/, '')}/user/repos`, { method: 'POST', headers: { Authorization: `token ${TOKEN}`, 'Content-Type': 'application/json' }, body: JSON.stringify({ name: 'devflux', auto_init: true }) });
-  expect(created.status).toBe(201);
-  repo = await TestWorkingCopy.clone(github.gitUrl, TOKEN, 'https://github.com/student/devflux.git');
+  ({ github, repo } = await githubWithRepository(join(work, 'github'), { token: TOKEN, name: 'devflux' }));
   await repo.write({
     'first/cm.yaml': configMap('first'),
     'second/cm.yaml': configMap('second'),

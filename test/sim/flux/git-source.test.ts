@@ -2,9 +2,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startGitHubServer, type GitHubServer } from '../github/server.js';
+import type { GitHubServer } from '../github/server.js';
 import { GitError, resolveBranch } from './git-source.js';
-import { TestWorkingCopy } from './test-git.js';
+import { githubWithRepository, type TestWorkingCopy } from './test-git.js';
 
 const TOKEN = 'ghp_gitsourcetest0000000000000000000000';
 const URL_ = 'https://github.com/student/private-repo.git';
@@ -14,10 +14,7 @@ let repo: TestWorkingCopy;
 
 beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), 'flux-git-source-'));
-  github = await startGitHubServer({ dataDir: join(work, 'github'), users: [{ login: 'student', token: TOKEN, scopes: ['repo'] }] });
-  const created = await fetch(`${github.apiUrl.replace(/\/$/, '')}/user/repos`, { method: 'POST', headers: { Authorization: `token ${TOKEN}`, 'Content-Type': 'application/json' }, body: JSON.stringify({ name: 'private-repo', private: true, auto_init: true }) });
-  expect(created.status).toBe(201);
-  repo = await TestWorkingCopy.clone(github.gitUrl, TOKEN, URL_);
+  ({ github, repo } = await githubWithRepository(join(work, 'github'), { token: TOKEN, name: 'private-repo', private: true }));
   await repo.write({ 'a.yaml': 'a: 1\n' });
   await repo.commitAndPush('one');
   await repo.git(['push', '--quiet', 'origin', 'HEAD:refs/heads/other']);

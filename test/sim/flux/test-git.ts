@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { startGitHubServer, type GitHubServer } from '../github/server.js';
 
 /**
  * A developer's working copy for tests: real git against the simulated GitHub, the token in an
@@ -66,6 +67,25 @@ export class TestWorkingCopy {
   async remove(): Promise<void> {
     await rm(dirname(this.dir), { recursive: true, force: true });
   }
+}
+
+/**
+ * The simulated GitHub with one user, `student` holding `token` (scope repo), a new repository
+ * of theirs (one initial commit) and a working copy of it: what each Flux test starts from.
+ */
+export async function githubWithRepository(dataDir: string, options: { token: string; name: string; private?: boolean }): Promise<{ github: GitHubServer; repo: TestWorkingCopy }> {
+  const github = await startGitHubServer({ dataDir, users: [{ login: 'student', token: options.token, scopes: ['repo'] }] });
+  const created = await fetch(`${github.apiUrl.replace(/\/$/, '')}/user/repos`, {
+    method: 'POST',
+    headers: { Authorization: `token ${options.token}`, 'Content-Type': 'application/json' },
+    body: JSON.stringify({ name: options.name, auto_init: true, ...(options.private ? { private: true } : {}) }),
+  });
+  if (created.status !== 201) {
+    await github.close();
+    throw new Error(`the simulated GitHub answered ${created.status} to creating ${options.name}`);
+  }
+  const repo = await TestWorkingCopy.clone(github.gitUrl, options.token, `https://github.com/student/${options.name}.git`);
+  return { github, repo };
 }
 
 /** Polls until `probe` returns a value (not undefined); fails with the last observation after `ms`. */
