@@ -56,6 +56,15 @@ async function labUp(s: Scenario): Promise<LabCliRun> {
   return lab.run(['up', '--config', s.config, '--yes']);
 }
 
+/** `lab up` with `fault` on: it must exit 1; what it printed is kept for the record. */
+async function labUpFailing(s: Scenario, fault: string): Promise<LabCliRun> {
+  await t.control('/faults', { enable: [fault] });
+  const failed = await labUp(s);
+  shown.set(fault, failed.err);
+  expect(failed.code, failed.err).toBe(1);
+  return failed;
+}
+
 // The journal is a file in the data folder; a fresh engine reads it without touching the world.
 const journal = (s: Scenario): Promise<JournalRecord[]> => labOf(s).journal();
 
@@ -83,10 +92,7 @@ afterAll(async () => {
 describe('lab up with an injected fault, then again once it is cleared', () => {
   it('k3d-create-fails: stops at k3d-cluster saying k3d rolled back; the rerun creates the cluster once', async () => {
     const s = scenario('k3d-create-fails', ['docker', 'k3d-cluster'], { k3dName: 'lab', repository: 'devflux' });
-    await t.control('/faults', { enable: ['k3d-create-fails'] });
-    const failed = await labUp(s);
-    shown.set('k3d-create-fails', failed.err);
-    expect(failed.code, failed.err).toBe(1);
+    const failed = await labUpFailing(s, 'k3d-create-fails');
     expect(failed.err).toContain('step "k3d-cluster" (k3d cluster) failed: k3d cluster create lab --wait failed with exit code 1');
     expect(failed.err).toContain("hint: Docker could not start the cluster's node container and k3d rolled everything back");
     expect(failed.err).toContain('free memory and disk');
@@ -104,10 +110,7 @@ describe('lab up with an injected fault, then again once it is cleared', () => {
 
   it('port-in-use: stops at k3d-cluster naming the port and --api-port; the rerun creates the cluster once', async () => {
     const s = scenario('port-in-use', ['docker', 'k3d-cluster'], { k3dName: 'busy', repository: 'devflux-busy' });
-    await t.control('/faults', { enable: ['port-in-use'] });
-    const failed = await labUp(s);
-    shown.set('port-in-use', failed.err);
-    expect(failed.code, failed.err).toBe(1);
+    const failed = await labUpFailing(s, 'port-in-use');
     expect(failed.err).toContain('step "k3d-cluster" (k3d cluster) failed: k3d cluster create busy --wait failed with exit code 1');
     const port = /Bind for 0\.0\.0\.0:(\d+) failed: port is already allocated/.exec(failed.err)?.[1];
     expect(port).toBeDefined();
@@ -124,10 +127,7 @@ describe('lab up with an injected fault, then again once it is cleared', () => {
 
   it('github-token-scopes: stops at github-access naming the missing scope and the token to create; the rerun passes once the token has it', async () => {
     const s = scenario('github-token-scopes', ['github-access'], { k3dName: 'scopes', repository: 'devflux-scopes' });
-    await t.control('/faults', { enable: ['github-token-scopes'] });
-    const failed = await labUp(s);
-    shown.set('github-token-scopes', failed.err);
-    expect(failed.code, failed.err).toBe(1);
+    const failed = await labUpFailing(s, 'github-token-scopes');
     expect(failed.err).toContain('step "github-access" (GitHub access) failed: The token lacks the "repo" scope');
     expect(failed.err).toContain('create a classic token with "repo", or a fine-grained one with Administration, Contents (read and write) and Metadata');
 
@@ -198,11 +198,8 @@ describe('lab up with an injected fault, then again once it is cleared', () => {
   it('helmrelease-never-ready: stops at sealed-secrets naming the HelmRelease, Helm\'s error and flux logs; the rerun installs it without repeating done steps', async () => {
     // The person whose cluster `busy` was created after the port was freed goes on with Flux.
     const s = { ...scenario('port-in-use', SEALED, { k3dName: 'busy', repository: 'devflux-busy' }), readyTimeoutMs: 15_000 };
-    await t.control('/faults', { enable: ['helmrelease-never-ready'] });
     const before = (await journal(s)).length;
-    const failed = await labUp(s);
-    shown.set('helmrelease-never-ready', failed.err);
-    expect(failed.code, failed.err).toBe(1);
+    const failed = await labUpFailing(s, 'helmrelease-never-ready');
     expect(failed.err).toContain(
       'step "sealed-secrets" (Sealed Secrets) failed: HelmRelease kube-system/sealed-secrets is stalled and will not become Ready by itself: ' +
         'Helm install failed for release kube-system/sealed-secrets with chart sealed-secrets@',
